@@ -1,0 +1,50 @@
+"""renderer: large-print PDFs, spoken versions and readability reports for health articles."""
+
+from renderer.analysis.sections import CueSet, classify_article, load_cues
+from renderer.config import Options
+from renderer.errors import ConfigError, DependencyError, InputError, RendererError, UsageError
+from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, load_article
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    DroppedRegion,
+    ListItem,
+    ProtectedPassage,
+    Readability,
+    Section,
+    SectionKind,
+    article_to_json,
+    protected_passages,
+)
+from renderer.pipeline import analyse
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "Article",
+    "Block",
+    "BlockKind",
+    "ConfigError",
+    "CueSet",
+    "DependencyError",
+    "DroppedRegion",
+    "InputError",
+    "ListItem",
+    "Options",
+    "ProtectedPassage",
+    "Readability",
+    "RendererError",
+    "Section",
+    "SectionKind",
+    "UsageError",
+    "__version__",
+    "analyse",
+    "article_to_json",
+    "classify_article",
+    "find_inputs",
+    "load_article",
+    "load_cues",
+    "protected_passages",
+]

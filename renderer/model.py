@@ -1,0 +1,244 @@
+"""The document model: frozen dataclasses every stage passes along, and their JSON form (DESIGN.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+# Characters that change nothing a reader sees: soft hyphen, zero-width space/joiners, word joiner, BOM.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def comparable_text(text: str) -> str:
+    """Text as the protected-content guarantee compares it (DESIGN.md): NFKC, invisible
+    characters removed, white space collapsed."""
+    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split())
+
+
+class SectionKind(str, Enum):
+    GENERAL = "general"
+    RISK = "risk"
+    DISCLAIMER = "disclaimer"
+    BOILERPLATE = "boilerplate"
+
+
+class BlockKind(str, Enum):
+    PARAGRAPH = "paragraph"
+    LIST = "list"
+    TABLE = "table"
+    QUOTE = "quote"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    depth: int = 0  # 0 for a top-level item, 1 for an item of a nested list, ...
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, list, table or block quote, keeping its structure.
+
+    `text` holds a paragraph's or quote's text; `items` a list's items; `header` and `rows`
+    a table's cells. `protected` marks a block that is itself a warning or disclaimer.
+    """
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[ListItem, ...] = ()
+    ordered: bool = False
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    protected: bool = False
+    protection_kind: SectionKind | None = None
+    reason: str | None = None
+
+    def units(self) -> tuple[str, ...]:
+        """The block's text in reading order, one entry per paragraph, item, or table row's cell."""
+        if self.kind is BlockKind.LIST:
+            return tuple(item.text for item in self.items)
+        if self.kind is BlockKind.TABLE:
+            return tuple(cell for row in (self.header, *self.rows) for cell in row if cell)
+        return (self.text,) if self.text else ()
+
+    def plain_text(self) -> str:
+        """Units on their own lines: after whitespace collapsing, the words as any output shows them."""
+        return "\n".join(self.units())
+
+
+@dataclass(frozen=True)
+class HardSentence:
+    text: str
+    grade: float
+
+
+@dataclass(frozen=True)
+class Readability:
+    flesch_reading_ease: float
+    flesch_kincaid_grade: float
+    smog_index: float
+    gunning_fog: float
+    coleman_liau_index: float
+    automated_readability_index: float
+    dale_chall_readability_score: float
+    grade: float
+    meets_target: bool
+    reliable: bool
+    words: int
+    sentences: int
+    hardest_sentences: tuple[HardSentence, ...] = ()
+    difficult_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    index: int
+    heading: str | None
+    blocks: tuple[Block, ...]
+    level: int = 2  # 2 for a top-level section; the article title is level 1
+    kind: SectionKind = SectionKind.GENERAL
+    protected: bool = False
+    reason: str | None = None
+    readability: Readability | None = None
+
+    def plain_text(self) -> str:
+        """The section's text without its heading, blocks separated by blank lines."""
+        return "\n\n".join(text for text in (b.plain_text() for b in self.blocks) if text)
+
+
+@dataclass(frozen=True)
+class DroppedRegion:
+    """Page furniture a loader left out of the article (navigation, footer, ...), listed so nothing vanishes unseen.
+
+    `before_main` says whether it stood before the main content; `kept` is set by the analysis
+    when the region carried risk or disclaimer language and was rescued as a section.
+    """
+
+    region: str
+    text: str
+    before_main: bool = False
+    kept: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    title: str
+    language: str
+    sections: tuple[Section, ...]
+    dropped: tuple[DroppedRegion, ...] = ()
+    readability: Readability | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class ProtectedPassage:
+    section: int
+    kind: SectionKind
+    text: str
+    heading: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def protected_passages(article: Article) -> tuple[ProtectedPassage, ...]:
+    """Every protected section whole, and each protected block of an unprotected section, in order."""
+    passages: list[ProtectedPassage] = []
+    for section in article.sections:
+        if section.protected:
+            if not section.blocks:
+                continue  # a heading that only introduces protected sub-sections
+            passages.append(
+                ProtectedPassage(section.index, section.kind, section.plain_text(), section.heading)
+            )
+            continue
+        for block in section.blocks:
+            if block.protected:
+                kind = block.protection_kind or SectionKind.RISK
+                passages.append(ProtectedPassage(section.index, kind, block.plain_text()))
+    return tuple(passages)
+
+
+def _readability_json(r: Readability) -> dict[str, Any]:
+    return {
+        "flesch_reading_ease": r.flesch_reading_ease,
+        "flesch_kincaid_grade": r.flesch_kincaid_grade,
+        "smog_index": r.smog_index,
+        "gunning_fog": r.gunning_fog,
+        "coleman_liau_index": r.coleman_liau_index,
+        "automated_readability_index": r.automated_readability_index,
+        "dale_chall_readability_score": r.dale_chall_readability_score,
+        "grade": r.grade,
+        "meets_target": r.meets_target,
+        "reliable": r.reliable,
+        "hardest_sentences": [{"text": s.text, "grade": s.grade} for s in r.hardest_sentences],
+        "difficult_words": list(r.difficult_words),
+    }
+
+
+def _block_json(block: Block) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": block.kind.value, "protected": block.protected}
+    if block.kind is BlockKind.LIST:
+        out["ordered"] = block.ordered
+        out["items"] = [{"text": i.text, "depth": i.depth} for i in block.items]
+    elif block.kind is BlockKind.TABLE:
+        out["header"] = list(block.header)
+        out["rows"] = [list(row) for row in block.rows]
+    else:
+        out["text"] = block.text
+    if block.protected:
+        out["reason"] = block.reason
+    return out
+
+
+def article_to_json(article: Article) -> dict[str, Any]:
+    """The analysis JSON of DESIGN.md: what `score --json` prints and `manifest.json` embeds."""
+    sections = []
+    for s in article.sections:
+        r = s.readability
+        sections.append(
+            {
+                "index": s.index,
+                "heading": s.heading,
+                "level": s.level,
+                "kind": s.kind.value,
+                "protected": s.protected,
+                "reason": s.reason,
+                "text": s.plain_text(),
+                "words": r.words if r else 0,
+                "sentences": r.sentences if r else 0,
+                "readability": _readability_json(r) if r else None,
+                "blocks": [_block_json(b) for b in s.blocks],
+            }
+        )
+    doc = article.readability
+    return {
+        "source": article.source,
+        "title": article.title,
+        "language": article.language,
+        "sections": sections,
+        "protected": [
+            {
+                "section": p.section,
+                "kind": p.kind.value,
+                "heading": p.heading,
+                "text": p.text,
+                "sha256": p.sha256,
+            }
+            for p in protected_passages(article)
+        ],
+        "dropped": [
+            {"region": d.region, "text": d.text, "before_main": d.before_main, "kept": d.kept}
+            for d in article.dropped
+        ],
+        "document": {
+            "words": doc.words if doc else 0,
+            "sentences": doc.sentences if doc else 0,
+            "readability": _readability_json(doc) if doc else None,
+        },
+    }
