@@ -1,0 +1,99 @@
+"""Input formats: each loader module turns one kind of file into an Article, chosen by file extension."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from renderer.errors import DependencyError, InputError
+from renderer.loaders.encoding import decode_text
+from renderer.model import Article
+
+# extension -> (module, the pip package that provides its parser)
+_LOADERS: dict[str, tuple[str, str]] = {
+    ".txt": ("renderer.loaders.text", ""),
+    ".text": ("renderer.loaders.text", ""),
+    ".md": ("renderer.loaders.markdown", "markdown-it-py"),
+    ".markdown": ("renderer.loaders.markdown", "markdown-it-py"),
+    ".html": ("renderer.loaders.html", "beautifulsoup4 lxml"),
+    ".htm": ("renderer.loaders.html", "beautifulsoup4 lxml"),
+}
+
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(_LOADERS)
+
+Parse = Callable[[str, str, str], Article]
+
+
+def readable_name(path: Path) -> str:
+    """A title made from a file name: 'ketamine-therapy_guide.md' -> 'Ketamine therapy guide'."""
+    words = path.stem.replace("_", " ").replace("-", " ").split()
+    name = " ".join(words) or path.name
+    return name[:1].upper() + name[1:]
+
+
+def _parser_for(path: Path) -> Parse:
+    suffix = path.suffix.lower()
+    if suffix not in _LOADERS:
+        supported = ", ".join(SUPPORTED_EXTENSIONS)
+        raise InputError(
+            f"unsupported file type '{suffix or path.name}' (supported: {supported})", path
+        )
+    module_name, package = _LOADERS[suffix]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        if (exc.name or "").startswith("renderer"):
+            raise
+        # a parser library is missing: say which one to install
+        raise DependencyError(
+            f"cannot read {suffix} files: {exc.name or exc} is missing "
+            f"(install it with: pip install {package})",
+            path,
+        ) from exc
+    parse: Parse = module.parse
+    return parse
+
+
+def find_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files to read: files as given, folders walked for supported files (hidden ones skipped).
+
+    A path that does not exist is passed through, so loading it reports it with the others.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in _LOADERS
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not inside:
+            supported = ", ".join(SUPPORTED_EXTENSIONS)
+            raise InputError(f"no supported files in this folder ({supported})", path)
+        found.extend(inside)
+    return found
+
+
+def load_article(path: Path) -> Article:
+    """Read one input file into an Article with unclassified sections."""
+    parse = _parser_for(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    text = decode_text(data, path)
+    if not text.strip():
+        raise InputError("no text (the file is empty or holds only white space)", path)
+    article = parse(text, str(path), readable_name(path))
+    if not any(section.blocks or section.heading for section in article.sections):
+        raise InputError("no text (nothing readable was found in the file)", path)
+    return article

@@ -1,0 +1,158 @@
+"""Markdown articles (CommonMark with tables) with optional YAML front matter for title and language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from renderer.errors import InputError
+from renderer.loaders._build import SectionBuilder, clean
+from renderer.model import Article, Block, BlockKind, ListItem
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_CODE_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise InputError(f"front matter is not valid YAML{where}", source) from None
+    meta = data if isinstance(data, dict) else {}
+    return meta, text[match.end() :]
+
+
+def _inline_text(token: Token) -> str:
+    """Inline markup reduced to the words a reader sees: emphasis, links and code lose their marks."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)  # its alt text
+        elif child.type == "html_inline":
+            parts.append(_TAG.sub("", child.content))
+    return "".join(parts)
+
+
+def _plain(markdown: str) -> str:
+    """A one-line Markdown string (a front-matter title) as plain text."""
+    return clean("".join(_inline_text(t) for t in _PARSER.parseInline(markdown)))
+
+
+def _find_close(tokens: Sequence[Token], start: int) -> int:
+    """Index of the token that closes the one opened at `start`."""
+    level = tokens[start].level
+    close = tokens[start].type.replace("_open", "_close")
+    for j in range(start + 1, len(tokens)):
+        if tokens[j].type == close and tokens[j].level == level:
+            return j
+    return len(tokens) - 1
+
+
+def _list_items(tokens: Sequence[Token], start: int, end: int) -> list[ListItem]:
+    """Items of the list between start and end, nested lists flattened with their depth."""
+    items: list[ListItem] = []
+    depth = -1
+    for token in tokens[start:end]:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open":
+            items.append(ListItem("", depth))
+        elif token.type == "inline" and items:
+            # The innermost open item at this depth owns the text, even text after a nested list.
+            owner = max(i for i, item in enumerate(items) if item.depth <= depth)
+            item = items[owner]
+            items[owner] = ListItem(clean(f"{item.text} {_inline_text(token)}"), item.depth)
+    return [item for item in items if item.text]
+
+
+def _table(tokens: Sequence[Token], start: int, end: int) -> Block:
+    header: list[str] = []
+    rows: list[list[str]] = []
+    in_head = False
+    for token in tokens[start:end]:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and not in_head:
+            rows.append([])
+        elif token.type == "inline":
+            cell = clean(_inline_text(token))
+            (header if in_head else rows[-1]).append(cell)
+    return Block(BlockKind.TABLE, header=tuple(header), rows=tuple(tuple(r) for r in rows))
+
+
+def _quote_text(tokens: Sequence[Token], start: int, end: int) -> str:
+    return " ".join(_inline_text(t) for t in tokens[start:end] if t.type == "inline")
+
+
+def parse(text: str, source: str, fallback_title: str) -> Article:
+    meta, body = _front_matter(text, source)
+    title = _plain(str(meta["title"])) if meta.get("title") else ""
+    language = clean(str(meta.get("language") or meta.get("lang") or "en")) or "en"
+    tokens = _PARSER.parse(body)
+    builder = SectionBuilder()
+    seen_content = False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open":
+            heading = _inline_text(tokens[i + 1])
+            level = int(token.tag[1])
+            # The first h1 before any text is the title (or repeats it): not a section.
+            if level == 1 and not seen_content and (not title or clean(heading) == title):
+                title = title or clean(heading)
+            else:
+                builder.heading(heading, level)
+            seen_content = True
+            i = _find_close(tokens, i) + 1
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            end = _find_close(tokens, i)
+            items = _list_items(tokens, i, end)
+            ordered = token.type == "ordered_list_open"
+            builder.block(Block(BlockKind.LIST, items=tuple(items), ordered=ordered))
+        elif token.type == "table_open":
+            end = _find_close(tokens, i)
+            builder.block(_table(tokens, i, end))
+        elif token.type == "blockquote_open":
+            end = _find_close(tokens, i)
+            builder.paragraph(_quote_text(tokens, i, end), BlockKind.QUOTE)
+        elif token.type == "paragraph_open":
+            end = _find_close(tokens, i)
+            builder.paragraph(_quote_text(tokens, i, end))
+        elif token.type in ("fence", "code_block"):
+            end = i
+            builder.paragraph(token.content)
+        elif token.type == "html_block":
+            end = i
+            builder.paragraph(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", token.content)))
+        else:
+            end = i
+        seen_content = True
+        i = end + 1
+    return Article(
+        source=source,
+        title=title or fallback_title,
+        language=language,
+        sections=builder.sections(),
+    )

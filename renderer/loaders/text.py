@@ -1,0 +1,154 @@
+"""Plain-text articles shaped like scraped web pages: short unpunctuated lines are headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from renderer.loaders._build import SectionBuilder, clean
+from renderer.model import Article, Block, BlockKind, ListItem
+
+# A heading is short: the seeds' longest question heading has 11 words.
+_MAX_HEADING_WORDS = 15
+_MAX_HEADING_CHARS = 120
+# Lines end in one of these when a sentence ends there; a heading does not (except a question).
+_SENTENCE_END = re.compile(r"[.:;,!…]['\"’”)\]]*$")
+_BULLET = re.compile(r"^\s*([-*•‣◦–])\s+(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(?P<text>\S.*)$")
+# "Label: sentence ..." paragraphs: a few words, a colon, then more text.
+_LABELLED = re.compile(r"^[^:]{1,60}:\s+\S")
+# Lines this long are unwrapped paragraphs: the file was not hard-wrapped at ~72-80 columns.
+_WRAP_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    blank_before: bool
+    blank_after: bool
+
+
+def _is_list_line(text: str) -> bool:
+    return bool(_BULLET.match(text) or _NUMBERED.match(text))
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > _MAX_HEADING_WORDS or len(text) > _MAX_HEADING_CHARS:
+        return False
+    if _BULLET.match(text):
+        return False
+    if _is_all_caps(text):
+        return not text.endswith(".")
+    if _SENTENCE_END.search(text) or _LABELLED.match(text):
+        return False
+    first = text.lstrip("\"'“‘(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _lines(text: str) -> list[_Line]:
+    raw = text.split("\n")
+    out: list[_Line] = []
+    for i, line in enumerate(raw):
+        if not line.strip():
+            continue
+        blank_before = i == 0 or not raw[i - 1].strip()
+        blank_after = i == len(raw) - 1 or not raw[i + 1].strip()
+        out.append(_Line(line.rstrip(), blank_before, blank_after))
+    return out
+
+
+def _is_hard_wrapped(lines: list[_Line]) -> bool:
+    """True when paragraphs run over several short lines separated by blank lines (e-mail style)."""
+    if not lines:
+        return False
+    long_lines = sum(1 for line in lines if len(line.text) > _WRAP_WIDTH)
+    continued = sum(1 for line in lines if not line.blank_before)
+    return long_lines == 0 and continued > 0 and any(line.blank_before for line in lines[1:])
+
+
+def _title(lines: list[_Line]) -> str | None:
+    """A title-like first line: ALL CAPS, or a short line set off by a blank line before body text."""
+    if len(lines) < 2:
+        return None
+    first = lines[0].text.strip()
+    if _is_all_caps(first) and len(first.split()) <= _MAX_HEADING_WORDS:
+        return first
+    if lines[0].blank_after and _looks_like_heading(first) and not _is_list_line(first):
+        return first
+    return None
+
+
+def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
+    line = lines[i]
+    text = line.text.strip()
+    if not _looks_like_heading(text):
+        return False
+    if _NUMBERED.match(text):
+        # "2. Risks" is a heading; a run of short numbered lines is a list.
+        neighbours = [lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        if any(_is_list_line(n) for n in neighbours):
+            return False
+    # In hard-wrapped text a short line may just end a paragraph: a heading stands alone.
+    return not wrapped or (line.blank_before and (line.blank_after or i == len(lines) - 1))
+
+
+def parse(text: str, source: str, fallback_title: str) -> Article:
+    lines = _lines(text)
+    title = _title(lines)
+    if title is not None:
+        lines = lines[1:]
+    wrapped = _is_hard_wrapped(lines)
+    builder = SectionBuilder()
+    paragraph: list[str] = []
+    items: list[ListItem] = []
+    ordered = False
+
+    def flush_paragraph() -> None:
+        builder.paragraph(" ".join(paragraph))
+        paragraph.clear()
+
+    def flush_list() -> None:
+        if items:
+            builder.block(Block(BlockKind.LIST, items=tuple(items), ordered=ordered))
+            items.clear()
+
+    for i, line in enumerate(lines):
+        stripped = line.text.strip()
+        if line.blank_before or not wrapped:
+            flush_paragraph()
+        if _heading_line(lines, i, wrapped):
+            flush_paragraph()
+            flush_list()
+            builder.heading(stripped)
+            continue
+        match = _BULLET.match(stripped) or _NUMBERED.match(stripped)
+        if match:
+            flush_paragraph()
+            is_numbered = match.re is _NUMBERED
+            if items and is_numbered != ordered:
+                flush_list()
+            ordered = is_numbered
+            indent = len(line.text) - len(line.text.lstrip())
+            items.append(ListItem(clean(match.group("text")), depth=min(indent // 2, 3)))
+            continue
+        if items and not line.blank_before and wrapped:
+            # a wrapped continuation of the last list item
+            last = items[-1]
+            items[-1] = ListItem(f"{last.text} {clean(stripped)}", last.depth)
+            continue
+        flush_list()
+        paragraph.append(stripped)
+    flush_paragraph()
+    flush_list()
+    return Article(
+        source=source,
+        title=clean(title) if title else fallback_title,
+        language="en",
+        sections=builder.sections(),
+    )
