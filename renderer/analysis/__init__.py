@@ -1,0 +1,1 @@
+"""Analysis: classify sections, protect safety content, score readability."""

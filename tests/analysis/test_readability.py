@@ -1,0 +1,420 @@
+"""Readability: textstat's formulas with our sentence count, the grade consensus, offline use."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import textstat
+
+from renderer.analysis import readability
+from renderer.analysis.readability import (
+    RELIABLE_MIN_WORDS,
+    score_article,
+    score_blocks,
+    score_units,
+)
+from renderer.analysis.sentences import split_sentences
+from renderer.config import DEFAULT_TARGET_GRADE
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    HardSentence,
+    ListItem,
+    Readability,
+    Section,
+    SectionKind,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Long sentences without abbreviations: here textstat's sentence counter and ours agree.
+LONG_ENGLISH = (
+    "Ketamine is a potent medication that has been used for decades as an anesthetic in "
+    "surgical procedures. It is classified as a dissociative drug, meaning it can cause feelings "
+    "of detachment from reality and alter perception. While ketamine has long been recognized "
+    "for its use during medical procedures, research into its potential therapeutic benefits for "
+    "depression and anxiety disorders has gained increased attention in recent years."
+)
+LONG_ENGLISH_2 = (
+    "Your doctor will check your blood pressure and heart rate before every treatment session. "
+    "People who have had heart problems, strokes or high blood pressure should tell the clinic "
+    "before they start. It's important to arrange a ride home because you shouldn't drive for "
+    "the rest of the day after the treatment."
+)
+LONG_SPANISH = (
+    "La ketamina es un medicamento potente que se ha utilizado durante décadas como anestésico "
+    "en procedimientos quirúrgicos. Su médico controlará la presión arterial y el ritmo cardíaco "
+    "antes de cada sesión de tratamiento. No conduzca durante el resto del día después de recibir "
+    "el tratamiento en la clínica."
+)
+METRICS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "smog_index",
+    "gunning_fog",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "dale_chall_readability_score",
+)
+TEN_WORDS = "The nurse will check your blood pressure at each visit."
+
+
+@pytest.fixture
+def textstat_language() -> Iterator[None]:
+    """textstat keeps its language in a global; put back its default whatever a test sets."""
+    yield
+    textstat.set_lang("en_US")
+
+
+def _paragraphs(*texts: str) -> tuple[Block, ...]:
+    return tuple(Block(BlockKind.PARAGRAPH, text=t) for t in texts)
+
+
+def _score(*units: str, language: str = "en") -> Readability:
+    result = score_units(units, language, DEFAULT_TARGET_GRADE)
+    assert result is not None
+    return result
+
+
+# --- the formulas are textstat's ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "textstat_lang"),
+    [
+        (LONG_ENGLISH, "en", "en_US"),
+        (LONG_ENGLISH_2, "en", "en_US"),
+        (LONG_ENGLISH + " " + LONG_ENGLISH_2, "en-GB", "en_GB"),
+        (LONG_SPANISH, "es", "es"),
+    ],
+)
+def test_metrics_equal_textstat_when_sentence_counts_agree(
+    text: str, language: str, textstat_lang: str, textstat_language: None
+) -> None:
+    sentences = len(split_sentences(text))
+    assert textstat.sentence_count(text) == sentences, "pick a text both counters agree on"
+    textstat.set_lang(textstat_lang)
+
+    raw = readability._formula_scores(text, textstat_lang, sentences)
+    public = _score(text, language=language)
+
+    assert public.sentences == sentences
+    assert public.words == textstat.lexicon_count(text)
+    for metric in METRICS:
+        theirs = float(getattr(textstat, metric)(text))
+        assert getattr(raw, metric) == pytest.approx(theirs, abs=1e-9), metric
+        assert getattr(public, metric) == round(theirs, 2), metric
+
+
+def test_spanish_uses_spanish_reading_ease_coefficients() -> None:
+    assert _score(LONG_SPANISH, language="es").flesch_reading_ease != pytest.approx(
+        _score(LONG_SPANISH, language="en").flesch_reading_ease
+    )
+
+
+# --- our sentence count -------------------------------------------------------------------------
+
+
+def test_short_imperative_safety_text_counts_three_sentences_and_reads_easy() -> None:
+    text = "Stop. Call 911. Get help now."
+    result = _score(text)
+    assert textstat.sentence_count(text) == 1  # the upstream count this module corrects
+    assert result.sentences == 3
+    assert result.words == 6
+    assert result.grade < 3
+    assert result.meets_target
+    assert result.flesch_kincaid_grade < textstat.flesch_kincaid_grade(text)
+
+
+def test_list_items_count_as_sentences() -> None:
+    steps = Block(
+        BlockKind.LIST,
+        items=(
+            ListItem("Stop taking the medicine"),
+            ListItem("Call your doctor"),
+            ListItem("Do not drive", depth=1),
+            ListItem("Keep the box to show the nurse. Bring your list of medicines."),
+        ),
+    )
+    result = score_blocks([steps], "en", DEFAULT_TARGET_GRADE)
+    assert result is not None
+    assert result.sentences == 5
+    assert result.words == 22
+
+
+def test_table_rows_count_as_sentences_with_the_header() -> None:
+    table = Block(
+        BlockKind.TABLE,
+        header=("Dose", "When"),
+        rows=(("5 mg", "morning"), ("10 mg", ""), ("", "")),
+    )
+    result = score_blocks([table], "en", DEFAULT_TARGET_GRADE)
+    assert result is not None
+    assert (result.sentences, result.words) == (3, 7)
+
+
+def test_paragraphs_and_quotes_end_sentences_without_a_full_stop() -> None:
+    blocks = (
+        Block(BlockKind.PARAGRAPH, text="Side effects"),
+        Block(BlockKind.QUOTE, text="It changed my life"),
+        Block(BlockKind.PARAGRAPH, text="Call us. We help."),
+    )
+    result = score_blocks(blocks, "en", DEFAULT_TARGET_GRADE)
+    assert result is not None
+    assert result.sentences == 4
+
+
+@pytest.mark.parametrize("units", [[], [""], ["   ", "\n"], ["— … !"]])
+def test_no_words_no_score(units: list[str]) -> None:
+    assert score_units(units, "en", DEFAULT_TARGET_GRADE) is None
+
+
+# --- grade, target, reliability -----------------------------------------------------------------
+
+
+def test_grade_is_the_median_of_the_five_grade_formulas() -> None:
+    result = _score(LONG_ENGLISH)
+    five = [
+        result.flesch_kincaid_grade,
+        result.smog_index,
+        result.gunning_fog,
+        result.coleman_liau_index,
+        result.automated_readability_index,
+    ]
+    median, mean = statistics.median(five), statistics.mean(five)
+    assert abs(median - mean) > 0.2, "pick a text where median and mean differ"
+    assert result.grade == pytest.approx(median, abs=0.05 + 1e-9)
+    # and exactly, from the unrounded scores
+    raw = readability._formula_scores(LONG_ENGLISH, "en_US", result.sentences)
+    assert result.grade == round(statistics.median(raw.grades()), 1)
+
+
+@pytest.mark.parametrize(("target", "meets"), [(20.0, True), (8.0, False)])
+def test_meets_target_compares_the_grade(target: float, meets: bool) -> None:
+    result = score_units([LONG_ENGLISH], "en", target)
+    assert result is not None
+    assert result.grade > 8.0
+    assert result.meets_target is meets
+
+
+def test_twenty_word_section_is_unreliable() -> None:
+    result = score_blocks(_paragraphs("Take the pill with food. " * 4), "en", 8.0)
+    assert result is not None
+    assert (result.words, result.sentences) == (20, 4)
+    assert not result.reliable
+
+
+def test_hundred_and_fifty_word_section_is_reliable() -> None:
+    result = score_blocks(_paragraphs(" ".join([TEN_WORDS] * 15)), "en", 8.0)
+    assert result is not None
+    assert (result.words, result.sentences) == (150, 15)
+    assert result.reliable
+
+
+@pytest.mark.parametrize(
+    ("text", "reliable"),
+    [
+        (" ".join([TEN_WORDS] * 9) + " Ask the nurse about this list of nine.", False),
+        (" ".join([TEN_WORDS] * 10), True),
+        # enough words in too few sentences is not enough either
+        (" ".join(["word"] * 120) + ". Then stop.", False),
+    ],
+)
+def test_reliability_threshold(text: str, reliable: bool) -> None:
+    result = _score(text)
+    assert result.reliable is reliable
+    assert (result.words >= RELIABLE_MIN_WORDS) or not result.reliable
+
+
+# --- hardest sentences and difficult words ------------------------------------------------------
+
+
+def test_hardest_sentences_are_the_three_with_the_highest_grade_hardest_first() -> None:
+    easy = "Take one pill."
+    also_easy = "Drink some milk."  # same words and syllables as `easy`: a tie
+    hard = (
+        "Concomitant administration of monoamine oxidase inhibitors may precipitate "
+        "potentially life-threatening hypertensive crises."
+    )
+    middle = "Tell your doctor if you have kidney problems or diabetes."
+    result = _score(f"{easy} {hard} {also_easy}", middle)
+
+    grades = {s: readability._sentence_grade(s, "en_US") for s in (easy, also_easy, hard, middle)}
+    assert grades[easy] == grades[also_easy]
+    assert grades[hard] > grades[middle] > grades[easy]
+    assert result.hardest_sentences == (
+        HardSentence(hard, round(grades[hard], 1)),
+        HardSentence(middle, round(grades[middle], 1)),
+        HardSentence(easy, round(grades[easy], 1)),  # before also_easy: reading order
+    )
+
+
+def test_one_sentence_gives_one_hardest_sentence() -> None:
+    assert [s.text for s in _score("Call 911.").hardest_sentences] == ["Call 911."]
+
+
+def test_difficult_words_are_textstats_unique_in_order_at_most_twenty() -> None:
+    text = " ".join([LONG_ENGLISH, LONG_ENGLISH_2, LONG_ENGLISH])
+    result = _score(text)
+    theirs = textstat.difficult_words_list(text, unique=False)
+    assert {w.lower() for w in theirs} == {w.lower() for w in textstat.difficult_words_list(text)}
+    expected: list[str] = []
+    for word in theirs:
+        if word.lower() not in {w.lower() for w in expected}:
+            expected.append(word)
+    assert len(expected) > 20
+    assert list(result.difficult_words) == expected[:20]
+
+
+def test_few_difficult_words_are_all_listed() -> None:
+    result = _score("Ketamine raises blood pressure. Ketamine can cause confusion.")
+    # "raises" is textstat's call: two syllables and not on the Dale-Chall list of easy words.
+    assert result.difficult_words == ("Ketamine", "raises", "pressure", "confusion")
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+
+def _article() -> Article:
+    return Article(
+        source="x.md",
+        title="Ketamine",
+        language="en",
+        sections=(
+            Section(0, "About ketamine treatment", _paragraphs(LONG_ENGLISH)),
+            Section(
+                1, "Risks", _paragraphs("Stop. Call 911. Get help now."), kind=SectionKind.RISK
+            ),
+            Section(2, "Empty", ()),
+            Section(
+                3,
+                "Share this",
+                _paragraphs("Subscribe to our newsletter for weekly updates."),
+                kind=SectionKind.BOILERPLATE,
+            ),
+        ),
+    )
+
+
+def test_score_article_fills_each_section_without_its_heading() -> None:
+    article = _article()
+    scored = score_article(article, DEFAULT_TARGET_GRADE)
+
+    assert scored.sections[0].readability == score_blocks(
+        article.sections[0].blocks, "en", DEFAULT_TARGET_GRADE
+    )
+    assert scored.sections[0].readability is not None
+    assert scored.sections[0].readability.words == textstat.lexicon_count(LONG_ENGLISH)
+    assert scored.sections[1].readability is not None
+    assert scored.sections[1].readability.sentences == 3
+    assert scored.sections[2].readability is None
+    assert scored.sections[3].readability is not None  # boilerplate is scored on its own
+    # nothing else changed
+    assert [dataclasses.replace(s, readability=None) for s in scored.sections] == list(
+        article.sections
+    )
+    assert article.readability is None  # the input is left alone
+
+
+def test_document_score_leaves_out_boilerplate() -> None:
+    scored = score_article(_article(), DEFAULT_TARGET_GRADE)
+    document = scored.readability
+    assert document is not None
+    body = [s.readability for s in scored.sections[:3] if s.readability]
+    assert document.words == sum(r.words for r in body)
+    assert document.sentences == sum(r.sentences for r in body)
+    assert document == score_units(
+        [LONG_ENGLISH, "Stop. Call 911. Get help now."], "en", DEFAULT_TARGET_GRADE
+    )
+
+
+def test_article_without_words_has_no_document_score() -> None:
+    article = Article("x.md", "Empty", "en", (Section(0, "Nothing here", ()),))
+    assert score_article(article, DEFAULT_TARGET_GRADE).readability is None
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "EN", "en-US", "en_US", "xx", "", "klingon"])
+def test_english_and_unknown_languages_score_as_textstats_default(language: str) -> None:
+    assert _score(LONG_ENGLISH, language=language) == _score(LONG_ENGLISH, language="en_US")
+
+
+@pytest.mark.parametrize("language", ["en-GB", "es-MX", "pt-BR", "de", "nl-NL", "sr-Latn"])
+def test_other_languages_score_without_warnings(language: str) -> None:
+    # pytest turns warnings into errors here, and textstat warns for languages with no
+    # Dale-Chall list (all but en and es).
+    assert _score("Nehmen Sie eine Tablette. Rufen Sie den Arzt.", language=language).sentences == 2
+
+
+# --- offline ------------------------------------------------------------------------------------
+
+_OFFLINE_SCRIPT = textwrap.dedent(
+    """
+    import socket
+    import sys
+
+    import nltk
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("network access attempted")
+
+    nltk.download = refuse
+    nltk.data.path[:] = [sys.argv[1]]  # no NLTK data anywhere, even on a developer's machine
+    socket.socket.connect = refuse
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+
+    from renderer.analysis.readability import score_units
+
+    result = score_units([sys.argv[2]], "en", 8.0)
+    assert result is not None
+    print(repr(result))
+    """
+)
+
+
+def test_scores_english_offline_without_nltk_data(tmp_path: Path) -> None:
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    environment = {**os.environ, "NLTK_DATA": str(empty)}
+    completed = subprocess.run(
+        [sys.executable, "-c", _OFFLINE_SCRIPT, str(empty), LONG_ENGLISH],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    # The same numbers as in this process, so the dictionary really was the CMU one.
+    assert completed.stdout.strip() == repr(_score(LONG_ENGLISH))
+
+
+def test_import_fails_loudly_if_textstat_internals_move() -> None:
+    script = (
+        "import textstat.backend.counts._count_syllables as m\n"
+        "del m.get_cmudict\n"
+        "import renderer.analysis.readability\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "ImportError: textstat's internals are not what" in completed.stderr

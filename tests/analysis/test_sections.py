@@ -1,0 +1,271 @@
+"""Classification and protection: the seeds' labels, and tricky articles written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SEEDS
+from renderer.analysis.sections import classify_article, load_cues
+from renderer.errors import ConfigError
+from renderer.loaders import load_article
+from renderer.loaders.markdown import parse as parse_md
+from renderer.model import (
+    Article,
+    DroppedRegion,
+    SectionKind,
+    comparable_text,
+    protected_passages,
+)
+
+CUES = load_cues()
+
+
+def classify(markdown: str, cues: Any = CUES) -> Article:
+    return classify_article(parse_md(markdown, "t.md", "T"), cues)
+
+
+def kinds(article: Article) -> list[tuple[str | None, str, bool]]:
+    return [(s.heading, s.kind.value, s.protected) for s in article.sections]
+
+
+# --- the seeds -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["000_7fb457eacca863fe.txt", "001_cc464d98c99a8263.txt"])
+def test_seed_labels_hold(seed_labels: dict[str, Any], name: str) -> None:
+    expected = seed_labels[name]
+    article = classify_article(load_article(SEEDS / name), CUES)
+    assert article.language == expected["language"]
+    passages = [comparable_text(p.text) for p in protected_passages(article)]
+    for sentence in expected["protected_passages"]:
+        assert any(comparable_text(sentence) in p for p in passages), sentence
+    for sentence in expected["general_passages"]:
+        assert not any(comparable_text(sentence) in p for p in passages), sentence
+    rendered = [s.heading for s in article.sections if s.kind is not SectionKind.BOILERPLATE]
+    for heading in expected["absent_headings"]:
+        assert heading not in rendered
+
+
+def test_every_protection_says_why(seed_labels: dict[str, Any]) -> None:
+    for name in seed_labels:
+        article = classify_article(load_article(SEEDS / name), CUES)
+        for section in article.sections:
+            assert (section.reason is not None) == (
+                section.protected or section.kind is SectionKind.BOILERPLATE
+            )
+            assert all(b.reason for b in section.blocks if b.protected)
+
+
+# --- headings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Possible side effects", "risk"),
+        ("Warnings and precautions", "risk"),
+        ("When to get help right away", "risk"),
+        ("Drug interactions", "risk"),
+        ("Is it safe?", "risk"),
+        ("Who should not take it", "risk"),
+        ("Disclaimer", "disclaimer"),
+        ("Is ketamine therapy right for you?", "disclaimer"),
+        ("How it works", "general"),
+        ("Benefits", "general"),
+    ],
+)
+def test_heading_cues(heading: str, kind: str) -> None:
+    article = classify(f"## {heading}\n\nThe clinic opens at nine in the morning.\n")
+    assert article.sections[0].kind.value == kind
+    assert article.sections[0].protected is (kind != "general")
+
+
+def test_sub_sections_inherit_protection_from_their_heading() -> None:
+    article = classify(
+        "## Side effects\n\n### Common ones\n\nYou may feel tired.\n\n"
+        "### Rare ones\n\nYou may see colours.\n\n## Costs\n\nIt costs money.\n"
+    )
+    assert kinds(article) == [
+        ("Side effects", "risk", True),
+        ("Common ones", "risk", True),
+        ("Rare ones", "risk", True),
+        ("Costs", "general", False),
+    ]
+    assert protected_passages(article)[0].text == "You may feel tired."
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+def test_a_passing_mention_does_not_protect_a_section() -> None:
+    article = classify(
+        "## About the treatment\n\nLike any treatment it has benefits and risks. The clinic is "
+        "open on weekdays. Sessions last an hour. Most people come with a friend. Parking is free.\n"
+    )
+    assert kinds(article) == [("About the treatment", "general", False)]
+    assert protected_passages(article) == ()
+
+
+def test_a_stray_disclaimer_paragraph_is_protected_on_its_own() -> None:
+    article = classify(
+        "## Getting there\n\nThe clinic is on Main Street. Buses stop outside. Parking is free "
+        "after six. The door is on the left side of the building.\n\n"
+        "This page does not replace advice from your doctor.\n\n"
+        "The waiting room has chairs. There is a water cooler. Children are welcome. "
+        "The lift goes to every floor.\n"
+    )
+    section = article.sections[0]
+    assert not section.protected and section.kind is SectionKind.GENERAL
+    assert [b.protected for b in section.blocks] == [False, True, False]
+    assert section.blocks[1].protection_kind is SectionKind.DISCLAIMER
+    assert "does not replace" in (section.blocks[1].reason or "")
+    passages = protected_passages(article)
+    assert [(p.section, p.kind, p.text) for p in passages] == [
+        (0, SectionKind.DISCLAIMER, "This page does not replace advice from your doctor.")
+    ]
+
+
+def test_a_body_that_is_mostly_warnings_protects_the_section() -> None:
+    article = classify(
+        "## Afterwards\n\nDo not drive for the rest of the day. You may feel dizzy. "
+        "Nausea can last an hour. Have a light dinner.\n"
+    )
+    section = article.sections[0]
+    assert section.protected and section.kind is SectionKind.RISK
+    assert "sentences carry safety cues" in (section.reason or "")
+
+
+def test_a_list_of_warnings_is_protected_as_a_block() -> None:
+    article = classify(
+        "## Your visit\n\nCome ten minutes early. Bring your card. Wear comfortable clothes. "
+        "Have a snack first. The room is quiet. Music is available. A nurse will meet you.\n\n"
+        "- Call 911 if you have chest pain.\n- Seek emergency help if you cannot breathe.\n"
+    )
+    blocks = article.sections[0].blocks
+    assert not article.sections[0].protected
+    assert [b.protected for b in blocks] == [False, True]
+
+
+# --- boilerplate -----------------------------------------------------------------------------
+
+
+def test_empty_sections_and_comment_residue_are_boilerplate() -> None:
+    article = classify(
+        "## Dosing\n\nTake it once.\n\n## Comments\n\n## Share this article\n\nShare on Facebook\n\n"
+        "## Related articles\n\n- Ten facts about sleep\n- Read more\n"
+    )
+    assert kinds(article) == [
+        ("Dosing", "general", False),
+        ("Comments", "boilerplate", False),
+        ("Share this article", "boilerplate", False),
+        ("Related articles", "boilerplate", False),
+    ]
+    assert all(s.reason for s in article.sections[1:])
+
+
+def test_boilerplate_never_holds_protected_text() -> None:
+    article = classify("## Comments\n\nPlease talk to your doctor before you stop any medicine.\n")
+    section = article.sections[0]
+    assert section.kind is not SectionKind.BOILERPLATE
+    assert section.protected or any(b.protected for b in section.blocks)
+
+
+def test_untitled_share_residue_is_boilerplate() -> None:
+    article = classify("## Dosing\n\nTake it once.\n\n---\n\nShare this post\n\n12 comments\n")
+    assert article.sections[0].kind is SectionKind.GENERAL
+    # a thematic break does not start a section: the residue paragraphs stay in "Dosing"
+    assert len(article.sections) == 1
+
+
+def test_a_heading_that_only_introduces_sub_sections_is_not_residue() -> None:
+    article = classify("## Treatment\n\n### Week one\n\nRest a lot.\n")
+    assert article.sections[0].kind is SectionKind.GENERAL
+
+
+# --- clinic cue files ------------------------------------------------------------------------
+
+
+def test_a_clinic_teaches_its_own_headings(tmp_path: Path) -> None:
+    doc = "## Red flags\n\nA fever over three days.\n\n## Before your procedure\n\nEat lightly.\n"
+    assert kinds(classify(doc)) == [
+        ("Red flags", "general", False),
+        ("Before your procedure", "general", False),
+    ]
+    cue_file = tmp_path / "clinic.toml"
+    cue_file.write_text(
+        '[risk]\nheadings = ["red flags", "before your (?:procedure|visit)"]\n', encoding="utf-8"
+    )
+    assert kinds(classify(doc, load_cues([cue_file]))) == [
+        ("Red flags", "risk", True),
+        ("Before your procedure", "risk", True),
+    ]
+
+
+def test_a_clinic_adds_a_provider_term(tmp_path: Path) -> None:
+    doc = "## Visiting\n\nThe clinic is open daily. Talk to your midwife before you travel.\n"
+    assert not classify(doc).sections[0].blocks[0].protected
+    cue_file = tmp_path / "clinic.toml"
+    cue_file.write_text('[terms]\nprovider = ["midwife"]\n', encoding="utf-8")
+    assert classify(doc, load_cues([cue_file])).sections[0].protected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[risk]\nheading = ["x"]\n', "unknown key 'risk.heading'"),
+        ('[warnings]\nheadings = ["x"]\n', "unknown table [warnings]"),
+        ('[risk]\nheadings = "x"\n', "'risk.headings' must be a list of strings"),
+        ('[risk]\nheadings = ["(unclosed"]\n', "not a valid pattern"),
+        ('[risk]\nheadings = ["{nurse}"]\n', "[terms] has no 'nurse'"),
+        ("[risk\n", "not valid TOML"),
+    ],
+)
+def test_bad_cue_files_name_the_problem(tmp_path: Path, content: str, message: str) -> None:
+    cue_file = tmp_path / "clinic.toml"
+    cue_file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_cues([cue_file])
+    assert message in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+def test_a_missing_cue_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cue file not found"):
+        load_cues([tmp_path / "absent.toml"])
+
+
+# --- dropped page regions --------------------------------------------------------------------
+
+
+def test_dropped_regions_with_safety_language_are_kept_as_protected_sections() -> None:
+    article = parse_md("## Treatment\n\nIt is given in a clinic.\n", "t.html", "T")
+    disclaimer = "This page is not medical advice. Talk to your doctor about your own care."
+    warning = "Stop the medicine and call 911 if your lips swell."
+    article = Article(
+        article.source,
+        article.title,
+        article.language,
+        article.sections,
+        dropped=(
+            DroppedRegion("nav", "Home Services Contact", before_main=True),
+            DroppedRegion("header", warning, before_main=True),
+            DroppedRegion("footer", disclaimer),
+            DroppedRegion("footer", "© 2026 Riverside Clinic"),
+        ),
+    )
+    result = classify_article(article, CUES)
+    assert [(s.index, s.kind.value, s.protected, s.plain_text()) for s in result.sections] == [
+        (0, "risk", True, warning),
+        (1, "general", False, "It is given in a clinic."),
+        (2, "disclaimer", True, disclaimer),
+    ]
+    assert [(d.region, d.kept) for d in result.dropped] == [
+        ("nav", False),
+        ("header", True),
+        ("footer", True),
+        ("footer", False),
+    ]
+    assert "footer" in (result.sections[2].reason or "")
