@@ -1,0 +1,43 @@
+"""Shared test set-up: the network is switched off for every test, and the seeds are found beside the repo."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+CONTENT = REPO / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise NetworkBlocked("a test tried to reach the network; the renderer must work offline")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Clinics run air-gapped: any connection attempt during a test fails it."""
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
+    yield
+
+
+@pytest.fixture(scope="session")
+def seed_labels() -> dict[str, Any]:
+    if not (SEEDS / "labels.json").is_file():
+        pytest.skip(f"the seed articles are not beside the repository ({SEEDS} is absent)")
+    labels: dict[str, Any] = json.loads((SEEDS / "labels.json").read_text(encoding="utf-8"))
+    labels.pop("_about", None)
+    return labels
