@@ -127,25 +127,14 @@ def _quiet_textstat() -> Iterator[None]:
 # Formulas: textstat 0.7.13's (backend/metrics/), term for term and in the same order so the
 # floats are identical, but fed our sentence count instead of textstat's.
 # ---------------------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class _Scores:
-    flesch_reading_ease: float
-    flesch_kincaid_grade: float
-    smog_index: float
-    gunning_fog: float
-    coleman_liau_index: float
-    automated_readability_index: float
-    dale_chall_readability_score: float
-
-    def grades(self) -> tuple[float, ...]:
-        """The five formulas that answer in US school grades."""
-        return (
-            self.flesch_kincaid_grade,
-            self.smog_index,
-            self.gunning_fog,
-            self.coleman_liau_index,
-            self.automated_readability_index,
-        )
+# The five formulas that answer in US school grades; `grade` is their median.
+_GRADE_FORMULAS = (
+    "flesch_kincaid_grade",
+    "smog_index",
+    "gunning_fog",
+    "coleman_liau_index",
+    "automated_readability_index",
+)
 
 
 def _count_words(text: str) -> int:
@@ -160,8 +149,9 @@ def _flesch_kincaid(words: int, syllables: int, sentences: int) -> float:
     return (0.39 * sentence_length) + (11.8 * syllables_per_word) - 15.59
 
 
-def _formula_scores(text: str, lang: str, sentences: int) -> _Scores:
-    """textstat's seven formulas on `text` (with words) when it has `sentences` sentences."""
+def _formula_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
+    """textstat's seven formulas on `text` (with words) when it has `sentences` sentences,
+    unrounded and keyed by the names of the Readability fields."""
     words = _count_words(text)
     syllables = int(counts.count_syllables(text, lang))
     sentence_length = words / sentences
@@ -209,15 +199,15 @@ def _formula_scores(text: str, lang: str, sentences: int) -> _Scores:
     if percent_difficult > 5:
         dale_chall += 3.6365
 
-    return _Scores(
-        flesch_reading_ease=flesch_reading_ease,
-        flesch_kincaid_grade=_flesch_kincaid(words, syllables, sentences),
-        smog_index=smog_index,
-        gunning_fog=gunning_fog,
-        coleman_liau_index=coleman_liau_index,
-        automated_readability_index=automated_readability_index,
-        dale_chall_readability_score=dale_chall,
-    )
+    return {
+        "flesch_reading_ease": flesch_reading_ease,
+        "flesch_kincaid_grade": _flesch_kincaid(words, syllables, sentences),
+        "smog_index": smog_index,
+        "gunning_fog": gunning_fog,
+        "coleman_liau_index": coleman_liau_index,
+        "automated_readability_index": automated_readability_index,
+        "dale_chall_readability_score": dale_chall,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,15 +238,9 @@ def score_units(units: Sequence[str], language: str, target_grade: float) -> Rea
     # of the five is robust to one outlier and is still a value some formula actually gave.
     # Very short imperative text ("Stop. Call 911.") gives negative grades; below grade 0
     # the number means nothing more, so the consensus stops there (the formulas keep theirs).
-    grade = max(0.0, round(statistics.median(scores.grades()), 1))
+    grade = max(0.0, round(statistics.median(scores[name] for name in _GRADE_FORMULAS), 1))
     return Readability(
-        flesch_reading_ease=round(scores.flesch_reading_ease, 2),
-        flesch_kincaid_grade=round(scores.flesch_kincaid_grade, 2),
-        smog_index=round(scores.smog_index, 2),
-        gunning_fog=round(scores.gunning_fog, 2),
-        coleman_liau_index=round(scores.coleman_liau_index, 2),
-        automated_readability_index=round(scores.automated_readability_index, 2),
-        dale_chall_readability_score=round(scores.dale_chall_readability_score, 2),
+        **{name: round(value, 2) for name, value in scores.items()},
         grade=grade,
         meets_target=grade <= target_grade,
         reliable=words >= RELIABLE_MIN_WORDS and len(sentences) >= RELIABLE_MIN_SENTENCES,
