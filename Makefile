@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 render: $(STAMP)
 	$(BIN)/renderer score content/
+	$(BIN)/renderer render content/ -o output/
 
 lint: $(STAMP)
 	$(BIN)/ruff check renderer tests bench

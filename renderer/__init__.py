@@ -18,8 +18,9 @@ from renderer.model import (
     protected_passages,
 )
 from renderer.pipeline import analyse
+from renderer.version import VERSION
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",

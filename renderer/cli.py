@@ -14,11 +14,19 @@ from rich.console import Console
 from rich.table import Table
 
 from renderer.analysis.sections import CueSet, load_cues
-from renderer.config import DEFAULT_TARGET_GRADE, Options
-from renderer.errors import RendererError
+from renderer.batch import render_all
+from renderer.config import (
+    DEFAULT_TARGET_GRADE,
+    FONT_SIZE_RANGE,
+    PAGE_SIZES,
+    THEMES,
+    LargePrintOptions,
+    Options,
+)
+from renderer.errors import RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs
 from renderer.model import Article, Readability, Section, article_to_json
-from renderer.pipeline import analyse
+from renderer.pipeline import RenderResult, analyse
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -36,6 +44,19 @@ Exit codes: 0 all scored; 1 some inputs failed (the rest are still scored); 2 us
 """
 
 
+RENDER_EXAMPLES = """\
+examples:
+  renderer render                                  content/ into output/, as `make render` does
+  renderer render handouts/ -o printed/ --page-size a4 --font-size 24
+  renderer render leaflet.md --theme cream --clinic-name "Harbour Clinic" --clinic-phone "555 0100"
+  renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
+
+Each article becomes OUTPUT/<slug>/<slug>.pdf, written only once its text has been read back and
+every protected passage found whole. Exit codes: 0 all rendered; 1 some inputs failed (the rest
+are still rendered); 2 usage error; 3 a required dependency is missing.
+"""
+
+
 class _Reporter:
     """Writes failures as one line each on stderr and remembers the worst exit code."""
 
@@ -43,6 +64,9 @@ class _Reporter:
         self.verbose = verbose
         self.stream = stream
         self.exit_code = EXIT_OK
+
+    def warn(self, path: Path, message: str) -> None:
+        print(f"renderer: warning: {path}: {message}", file=self.stream)
 
     def failed(self, error: BaseException, path: Path | None = None) -> None:
         if isinstance(error, RendererError):
@@ -113,17 +137,21 @@ def _print_table(article: Article, target_grade: float, console: Console) -> Non
     console.print()
 
 
-def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
-    options = Options(target_grade=args.target_grade, cue_files=tuple(args.cues))
-    cues: CueSet = load_cues(options.cue_files)
+def _inputs(paths: Sequence[Path], reporter: _Reporter) -> list[Path]:
     files: list[Path] = []
-    for arg in args.paths:
+    for arg in paths:
         try:
             files.extend(find_inputs([arg]))
         except RendererError as error:
             reporter.failed(error)
+    return files
+
+
+def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
+    options = Options(target_grade=args.target_grade, cue_files=tuple(args.cues))
+    cues: CueSet = load_cues(options.cue_files)
     analyses: list[Article] = []
-    for path in files:
+    for path in _inputs(args.paths, reporter):
         try:
             analyses.append(analyse(path, options, cues))
         except Exception as error:  # one bad article must not stop the others
@@ -136,6 +164,67 @@ def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
         for article in analyses:
             _print_table(article, options.target_grade, console)
     return reporter.exit_code
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    for name in formats:
+        if name == "audio":
+            raise UsageError("--formats audio: spoken versions are not available yet; use pdf")
+        if name != "pdf":
+            raise UsageError(f"--formats takes pdf, not {name!r}")
+    return formats
+
+
+def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
+    _formats(args.formats)
+    options = Options(
+        target_grade=args.target_grade,
+        cue_files=tuple(args.cues),
+        print=LargePrintOptions(
+            page_size=args.page_size,
+            font_size=args.font_size,
+            theme=args.theme,
+            font=args.font,
+            clinic_name=args.clinic_name,
+            clinic_phone=args.clinic_phone,
+            audio_url=args.audio_url,
+        ),
+    )
+    files = _inputs(args.paths, reporter)
+    done = 0
+    for path, outcome in render_all(files, options, args.output):
+        if not isinstance(outcome, RenderResult):
+            reporter.failed(outcome, path)
+            continue
+        done += 1
+        for warning in outcome.warnings:
+            reporter.warn(path, warning)
+        if not args.quiet:
+            print(f"{path} -> {outcome.pdf} ({outcome.pages} pages)")
+    if not args.quiet:
+        print(f"Rendered {done} of {len(files)} articles into {args.output}/")
+    return reporter.exit_code
+
+
+def _add_analysis_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target-grade",
+        type=float,
+        default=DEFAULT_TARGET_GRADE,
+        metavar="GRADE",
+        help="US school grade a section should not read above (default: %(default)g, "
+        "the NIH ceiling for patient material)",
+    )
+    parser.add_argument(
+        "--cues",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a TOML file of extra section cues (headings, phrases) to add to the defaults; "
+        "may be given more than once",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,24 +252,74 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--json", action="store_true", help="print the analysis as JSON (a list, one per input)"
     )
-    score.add_argument(
-        "--target-grade",
-        type=float,
-        default=DEFAULT_TARGET_GRADE,
-        metavar="GRADE",
-        help="US school grade a section should not read above (default: %(default)g, "
-        "the NIH ceiling for patient material)",
-    )
-    score.add_argument(
-        "--cues",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a TOML file of extra section cues (headings, phrases) to add to the defaults; "
-        "may be given more than once",
-    )
+    _add_analysis_flags(score)
     score.set_defaults(run=_score)
+
+    render = sub.add_parser(
+        "render",
+        parents=[common],
+        help="write a large-print PDF handout of each article",
+        description="Render articles as large-print PDF handouts (18 pt and up, sans-serif, "
+        "left aligned, high contrast) with safety sections boxed and kept whole.",
+        epilog=RENDER_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("content")],
+        metavar="PATH",
+        help="files or folders (default: content/)",
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="where the outputs go (default: output/)",
+    )
+    render.add_argument(
+        "--formats",
+        default="pdf",
+        metavar="LIST",
+        help="outputs to write, comma-separated (default: pdf; audio is not available yet)",
+    )
+    render.add_argument(
+        "--page-size", choices=PAGE_SIZES, default="letter", help="paper (default: letter)"
+    )
+    low, high = FONT_SIZE_RANGE
+    render.add_argument(
+        "--font-size",
+        type=float,
+        default=18.0,
+        metavar="PT",
+        help=f"body text size, {low:g} to {high:g} (default: %(default)g); nothing on the page is smaller",
+    )
+    render.add_argument(
+        "--theme",
+        choices=THEMES,
+        default="standard",
+        help="standard: black on white, for print; cream: dark on cream, less glare; "
+        "high-contrast: light on black, for screens (all at least 7:1)",
+    )
+    render.add_argument(
+        "--font",
+        type=Path,
+        metavar="TTF",
+        help="a clinic's own TrueType font (its bold is found beside it, e.g. Name-Bold.ttf)",
+    )
+    render.add_argument("--clinic-name", metavar="NAME", help="printed under the title")
+    render.add_argument("--clinic-phone", metavar="PHONE", help="printed under the title")
+    render.add_argument(
+        "--audio-url",
+        metavar="URL",
+        help="an http(s) address of the spoken version: printed with a QR code",
+    )
+    render.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+    _add_analysis_flags(render)
+    render.set_defaults(run=_render)
     return parser
 
 

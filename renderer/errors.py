@@ -37,3 +37,11 @@ class DependencyError(RendererError):
     """A required engine or package is missing; the message says how to install it."""
 
     exit_code = 3
+
+
+class VerificationError(RendererError):
+    """An output would not hold every protected passage whole: it is not written."""
+
+
+class OutputError(RendererError):
+    """An output file cannot be written (permissions, full disk, a file where a folder should be)."""

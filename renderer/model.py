@@ -136,10 +136,18 @@ class Article:
 
 @dataclass(frozen=True)
 class ProtectedPassage:
+    """A passage every output must hold whole and in order.
+
+    `units` (paragraphs, list items, table cells) must appear in this order in an output;
+    `labels` (table headers, which a narrow page repeats before each value) must appear.
+    """
+
     section: int
     kind: SectionKind
     text: str
     heading: str | None = None
+    units: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -153,15 +161,28 @@ def protected_passages(article: Article) -> tuple[ProtectedPassage, ...]:
         if section.protected:
             if not section.blocks:
                 continue  # a heading that only introduces protected sub-sections
-            passages.append(
-                ProtectedPassage(section.index, section.kind, section.plain_text(), section.heading)
-            )
+            passages.append(_passage(section.index, section.kind, section.blocks, section.heading))
             continue
         for block in section.blocks:
             if block.protected:
                 kind = block.protection_kind or SectionKind.RISK
-                passages.append(ProtectedPassage(section.index, kind, block.plain_text()))
+                passages.append(_passage(section.index, kind, (block,)))
     return tuple(passages)
+
+
+def _passage(
+    index: int, kind: SectionKind, blocks: tuple[Block, ...], heading: str | None = None
+) -> ProtectedPassage:
+    units: list[str] = []
+    labels: list[str] = []
+    for block in blocks:
+        if block.kind is BlockKind.TABLE:
+            labels.extend(cell for cell in block.header if cell)
+            units.extend(cell for row in block.rows for cell in row if cell)
+        else:
+            units.extend(block.units())
+    text = "\n\n".join(t for t in (b.plain_text() for b in blocks) if t)
+    return ProtectedPassage(index, kind, text, heading, tuple(units), tuple(labels))
 
 
 def _readability_json(r: Readability) -> dict[str, Any]:
@@ -229,6 +250,8 @@ def article_to_json(article: Article) -> dict[str, Any]:
                 "heading": p.heading,
                 "text": p.text,
                 "sha256": p.sha256,
+                "units": list(p.units),
+                "labels": list(p.labels),
             }
             for p in protected_passages(article)
         ],

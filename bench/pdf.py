@@ -1,0 +1,92 @@
+"""PDF build speed: the renderer's handout against a bare reportlab build of the same text.
+
+Run: .venv/bin/python bench/pdf.py [FILE ...]   (default: ../shared/seeds/ and content/)
+Prints milliseconds per page for both, and the ratio (target: 2x or less), from one run.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from renderer.config import LargePrintOptions, Options
+from renderer.loaders import find_inputs
+from renderer.model import Article, protected_passages
+from renderer.outputs.fonts import resolve_fonts
+from renderer.outputs.pdf import LABELS, build_pdf
+from renderer.outputs.proof import body_text, missing_passages, pdf_pages
+from renderer.pipeline import analyse
+
+REPO = Path(__file__).resolve().parents[1]
+ROUNDS = 5
+
+
+def bare_build(article: Article) -> tuple[bytes, int]:
+    """What a script would do with reportlab alone: same font and size, one Paragraph per text."""
+    fonts = resolve_fonts()
+    style = ParagraphStyle("b", fontName=fonts.primary.regular.name, fontSize=18, leading=27)
+    story = [Paragraph(escape(article.title), style)]
+    for section in article.sections:
+        if section.heading:
+            story.append(Paragraph(escape(section.heading), style))
+        story += [Paragraph(escape(unit), style) for b in section.blocks for unit in b.units()]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=LETTER)
+    doc.build(story)
+    return buffer.getvalue(), doc.page
+
+
+def best(work, *args):  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        result = work(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def prove(article: Article, options: LargePrintOptions) -> None:
+    pdf = build_pdf(article, options)
+    text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
+    assert not missing_passages(protected_passages(article), text, pdf.printable)
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
+    files = find_inputs(p for p in paths if p.exists())
+    options = LargePrintOptions()
+    print(
+        f"{'article':34} {'pages':>5} {'bare':>9} {'handout':>9} {'+proof':>9} {'ratio':>6} {'+proof':>7}"
+    )
+    ratios, proof_ratios = [], []
+    for path in files:
+        article = analyse(path, Options())
+        bare, (_, bare_pages) = best(bare_build, article)
+        ours, result = best(build_pdf, article, options)
+        proven, _ = best(prove, article, options)
+        pages = result.pages
+        ratio = (ours / pages) / (bare / bare_pages)
+        proof_ratio = (proven / pages) / (bare / bare_pages)
+        ratios.append(ratio)
+        proof_ratios.append(proof_ratio)
+        print(
+            f"{path.name[:34]:34} {pages:5} {bare / bare_pages * 1000:7.1f}ms {ours / pages * 1000:7.1f}ms "
+            f"{proven / pages * 1000:7.1f}ms {ratio:5.2f}x {proof_ratio:6.2f}x"
+        )
+    print(
+        f"median time per page, handout / bare reportlab: {statistics.median(ratios):.2f}x "
+        f"(with the read-back proof: {statistics.median(proof_ratios):.2f}x; target 2x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

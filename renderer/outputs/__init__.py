@@ -1,0 +1,1 @@
+"""Outputs: the large-print PDF, and the proof that protected text reached it."""

@@ -1,0 +1,177 @@
+"""Large-print fonts: which TrueType family to use, and what to do with characters it cannot draw."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from renderer.errors import UsageError
+
+_REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
+_DEBIAN = Path("/usr/share/fonts/truetype")
+
+# Looked for in this order; the last one comes with reportlab's wheel, so `pip install` is enough.
+# Tiresias LPfont was designed by the RNIB for large print; DejaVu Sans covers far more symbols.
+KNOWN_FAMILIES: tuple[tuple[str, Path, Path], ...] = (
+    (
+        "Tiresias LPfont",
+        _DEBIAN / "tiresias" / "tiresias_lpfont.ttf",
+        _DEBIAN / "tiresias" / "tiresias_lpfont_bold.ttf",
+    ),
+    (
+        "DejaVu Sans",
+        _DEBIAN / "dejavu" / "DejaVuSans.ttf",
+        _DEBIAN / "dejavu" / "DejaVuSans-Bold.ttf",
+    ),
+    ("Bitstream Vera Sans", _REPORTLAB_FONTS / "Vera.ttf", _REPORTLAB_FONTS / "VeraBd.ttf"),
+)
+# Shown, visibly, in place of a character no available font can draw.
+MISSING_GLYPH_MARKER = "[?]"
+_BOLD_SUFFIXES = ("-Bold", "_Bold", "Bold", "-bold", "_bold", "bd", "Bd", "-B")
+_NAME = re.compile(r"[^A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One registered TrueType face: its reportlab name and the code points it can draw."""
+
+    name: str
+    path: Path
+    codepoints: frozenset[int]
+
+    def draws(self, char: str) -> bool:
+        # Characters above U+FFFF get broken ToUnicode entries in reportlab: never draw them.
+        return ord(char) <= 0xFFFF and ord(char) in self.codepoints
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    regular: Face
+    bold: Face
+
+
+def _register(path: Path, label: str) -> Face:
+    name = "RL-" + _NAME.sub("-", f"{label}-{path.stem}")
+    try:
+        font = pdfmetrics.getFont(name)
+    except KeyError:
+        try:
+            font = TTFont(name, str(path))
+        except TTFError as exc:
+            raise UsageError(
+                f"{path}: not a usable TrueType font ({exc}); OpenType/CFF and .ttc files "
+                "cannot be embedded, use a .ttf"
+            ) from None
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read font: {exc.strerror or exc}") from None
+        pdfmetrics.registerFont(font)
+    return Face(name, path, frozenset(font.face.charToGlyph))
+
+
+def _bold_sibling(regular: Path) -> Path | None:
+    for suffix in _BOLD_SUFFIXES:
+        candidate = regular.with_name(regular.stem + suffix + regular.suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_family(name: str, regular: Path, bold: Path | None) -> Family:
+    face = _register(regular, name)
+    return Family(name, face, _register(bold, name) if bold else face)
+
+
+@dataclass
+class FontSet:
+    """The body family and, per character, the fallbacks; collects what had to be replaced."""
+
+    primary: Family
+    fallbacks: tuple[Family, ...]
+    missing: dict[str, int] = field(default_factory=dict)
+    substituted: dict[str, str] = field(default_factory=dict)
+
+    def markup(self, text: str, bold: bool = False) -> str:
+        """Escaped Paragraph markup for `text`: characters the font lacks are drawn with a
+        fallback font, or replaced by a visible marker and counted in `missing`."""
+        face = self.primary.bold if bold else self.primary.regular
+        out: list[str] = []
+        run: list[str] = []
+        run_face: str | None = None
+
+        def flush() -> None:
+            if run:
+                chunk = escape("".join(run))
+                out.append(chunk if run_face is None else f'<font face="{run_face}">{chunk}</font>')
+                run.clear()
+
+        for char in text:
+            if char.isspace() or face.draws(char):
+                target: str | None = None
+            else:
+                fallback = next(
+                    (
+                        (f.bold if bold else f.regular)
+                        for f in self.fallbacks
+                        if (f.bold if bold else f.regular).draws(char)
+                    ),
+                    None,
+                )
+                if fallback is None:
+                    self.missing[char] = self.missing.get(char, 0) + 1
+                    flush()
+                    run_face = None
+                    run.append(MISSING_GLYPH_MARKER)
+                    continue
+                target = fallback.name
+                self.substituted[char] = fallback.path.name
+            if target != run_face:
+                flush()
+                run_face = target
+            run.append(char)
+        flush()
+        return "".join(out)
+
+    def printable(self, text: str) -> str:
+        """`text` as the PDF shows it: undrawable characters replaced by the marker."""
+        faces = [self.primary.regular, self.primary.bold]
+        faces += [face for f in self.fallbacks for face in (f.regular, f.bold)]
+        return "".join(
+            c if c.isspace() or any(face.draws(c) for face in faces) else MISSING_GLYPH_MARKER
+            for c in text
+        )
+
+    def warnings(self) -> list[str]:
+        notes = []
+        if self.missing:
+            chars = ", ".join(f"U+{ord(c):04X} {c!r} ×{n}" for c, n in sorted(self.missing.items()))
+            notes.append(f"no available font can draw {chars}: shown as {MISSING_GLYPH_MARKER!r}")
+        if self.substituted:
+            chars = ", ".join(f"{c!r} ({font})" for c, font in sorted(self.substituted.items()))
+            notes.append(f"drawn with a fallback font: {chars}")
+        return notes
+
+
+def resolve_fonts(custom: Path | None = None) -> FontSet:
+    """The clinic's font if given, else the first known family found; the rest are fallbacks."""
+    available = [
+        (name, regular, bold) for name, regular, bold in KNOWN_FAMILIES if regular.is_file()
+    ]
+    families = [
+        load_family(name, regular, bold if bold.is_file() else None)
+        for name, regular, bold in available
+    ]
+    if custom is not None:
+        if not custom.is_file():
+            raise UsageError(f"{custom}: font file not found")
+        primary = load_family(custom.stem, custom, _bold_sibling(custom))
+        return FontSet(primary, tuple(families))
+    if not families:  # pragma: no cover - reportlab always ships Vera
+        raise UsageError("no TrueType font found; reinstall reportlab")
+    return FontSet(families[0], tuple(families[1:]))

@@ -1,0 +1,598 @@
+"""Large-print PDF handouts with reportlab: build the document in memory, then the caller writes it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Indenter,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import FrameBG
+
+from renderer.config import LargePrintOptions
+from renderer.model import Article, Block, BlockKind, Section, SectionKind
+from renderer.outputs.fonts import FontSet, resolve_fonts
+from renderer.version import VERSION
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+# Printers cannot print to the edge; 0.75 in keeps text clear of it and of a hole punch.
+MIN_MARGIN = 0.75 * inch
+# Large-print guidance: about 60-70 characters per line. Margins widen to hold the line here.
+TARGET_LINE_CHARS = 66
+LABELS = {SectionKind.RISK: "Important safety information", SectionKind.DISCLAIMER: "Disclaimer"}
+_SAMPLE = "the quick brown fox jumps over the lazy dog and keeps on running, "
+_BOX_STROKE = 3.0  # points: a thick border that survives photocopying
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    text: str
+    background: str
+    box: str
+
+
+THEMES = {
+    "standard": Theme("standard", text="#000000", background="#FFFFFF", box="#000000"),
+    "cream": Theme("cream", text="#1A1A1A", background="#FDF6E3", box="#1A1A1A"),
+    "high-contrast": Theme("high-contrast", text="#FFFFFF", background="#000000", box="#FFFF00"),
+}
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours (AAA body text needs 7:1)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry for one paper size and type size."""
+
+    page_width: float
+    page_height: float
+    font_size: float
+    leading: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_width - self.left - self.right
+
+    @property
+    def frame_height(self) -> float:
+        return self.page_height - self.top - self.bottom
+
+    @classmethod
+    def compute(cls, options: LargePrintOptions, fonts: FontSet) -> Layout:
+        width, height = PAGE_SIZES[options.page_size]
+        size = options.font_size
+        leading = size * options.line_spacing
+        face = fonts.primary.regular.name
+        char_width = pdfmetrics.stringWidth(_SAMPLE, face, size) / len(_SAMPLE)
+        column = min(width - 2 * MIN_MARGIN, TARGET_LINE_CHARS * char_width)
+        side = (width - column) / 2
+        # The footer line sits in the bottom margin at body size, with a line of space above it.
+        return cls(width, height, size, leading, side, side, MIN_MARGIN, MIN_MARGIN + 2 * leading)
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    font: str
+    warnings: list[str]
+    outline: list[tuple[str, int]]
+    footer: str
+    printable: Any = field(repr=False, default=None)  # str -> str: text as the PDF shows it
+
+
+class _Heading(Paragraph):  # type: ignore[misc]
+    """A heading that adds itself to the PDF outline on the page where it lands."""
+
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        title: str,
+        level: int,
+        outline: list[tuple[str, int]],
+    ) -> None:
+        super().__init__(text, style)
+        self._title = title
+        self._level = level
+        self._outline = outline
+
+    def draw(self) -> None:
+        key = f"h{len(self._outline)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(self._title, key, level=self._level, closed=False)
+        self._outline.append((self._title, self.canv.getPageNumber()))
+        super().draw()
+
+
+class _BoxMark(Flowable):  # type: ignore[misc]
+    """Records, when placed, which protected box is open: a page that ends inside one gets a
+    "continued" label at the top of the next."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, label: str | None) -> None:
+        super().__init__()
+        self.label = label
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._renderer_open_box = self.label
+
+
+class _Handout(BaseDocTemplate):  # type: ignore[misc]
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        layout: Layout,
+        theme: Theme,
+        fonts: FontSet,
+        footer: str,
+        **meta: Any,
+    ) -> None:
+        super().__init__(
+            buffer,
+            pagesize=(layout.page_width, layout.page_height),
+            leftMargin=layout.left,
+            rightMargin=layout.right,
+            topMargin=layout.top,
+            bottomMargin=layout.bottom,
+            invariant=1,
+            displayDocTitle=1,
+            # Without these the canvas starts every page in a non-embedded Helvetica.
+            initialFontName=fonts.primary.regular.name,
+            initialFontSize=layout.font_size,
+            initialLeading=layout.leading,
+            **meta,
+        )
+        self._doSave = 0  # we save after drawing the page total
+        self.layout = layout
+        self.theme = theme
+        self.fonts = fonts
+        self.footer = footer
+        self.open_label: str | None = None
+        label_space = 1.5 * layout.leading
+        normal = Frame(
+            layout.left,
+            layout.bottom,
+            layout.frame_width,
+            layout.frame_height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+        )
+        continued = Frame(
+            layout.left,
+            layout.bottom,
+            layout.frame_width,
+            layout.frame_height - label_space,
+            id="continued",
+            leftPadding=0,
+            rightPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate("normal", [normal], onPage=self._background, onPageEnd=self._page_end),
+                PageTemplate(
+                    "continued", [continued], onPage=self._continued, onPageEnd=self._page_end
+                ),
+            ]
+        )
+
+    def _background(self, canv: Any, doc: Any) -> None:
+        if self.theme.background.upper() != "#FFFFFF":
+            canv.saveState()
+            canv.setFillColor(colors.HexColor(self.theme.background))
+            canv.rect(0, 0, self.layout.page_width, self.layout.page_height, stroke=0, fill=1)
+            canv.restoreState()
+
+    def _continued(self, canv: Any, doc: Any) -> None:
+        self._background(canv, doc)
+        layout = self.layout
+        canv.saveState()
+        canv.setFillColor(colors.HexColor(self.theme.text))
+        canv.setFont(self.fonts.primary.bold.name, layout.font_size)
+        y = layout.page_height - layout.top - layout.font_size
+        canv.drawString(layout.left, y, f"{self.open_label}, continued")
+        canv.restoreState()
+
+    def _page_end(self, canv: Any, doc: Any) -> None:
+        # Drawn at the page's end so text extraction reads the footer after the body text.
+        layout = self.layout
+        canv.saveState()
+        canv.setFillColor(colors.HexColor(self.theme.text))
+        face = self.fonts.primary.regular.name
+        canv.setFont(face, layout.font_size)
+        text = f"{self.footer}Page {doc.page} of "
+        y = MIN_MARGIN
+        canv.drawString(layout.left, y, text)
+        canv.translate(layout.left + pdfmetrics.stringWidth(text, face, layout.font_size), y)
+        canv.doForm("page-total")  # filled in by finish(), once the page count is known
+        canv.restoreState()
+        self.open_label = getattr(canv, "_renderer_open_box", None)
+        self.handle_nextPageTemplate("continued" if self.open_label else "normal")
+
+    def finish(self) -> None:
+        canv = self.canv
+        canv.beginForm("page-total")
+        canv.setFillColor(colors.HexColor(self.theme.text))
+        canv.setFont(self.fonts.primary.regular.name, self.layout.font_size)
+        canv.drawString(0, 0, str(self.page))
+        canv.endForm()
+        canv.showOutline()
+        canv.save()
+
+
+class _Styles:
+    def __init__(self, layout: Layout, theme: Theme, fonts: FontSet) -> None:
+        size, leading = layout.font_size, layout.leading
+        text = colors.HexColor(theme.text)
+        self.body = ParagraphStyle(
+            "body",
+            fontName=fonts.primary.regular.name,
+            fontSize=size,
+            leading=leading,
+            textColor=text,
+            alignment=TA_LEFT,
+            spaceAfter=size,  # a blank line between paragraphs
+            allowWidows=0,
+            allowOrphans=0,
+            hyphenationLang="",  # large print: no hyphenation
+            splitLongWords=1,  # only a word longer than a line is broken, so nothing runs off
+            bulletFontName=fonts.primary.regular.name,
+            bulletFontSize=size,
+        )
+        bold = fonts.primary.bold.name
+        self.label = ParagraphStyle("label", parent=self.body, fontName=bold, spaceAfter=size * 0.5)
+        self.heading = ParagraphStyle(
+            "heading",
+            parent=self.body,
+            fontName=bold,
+            fontSize=size * 1.33,
+            leading=size * 1.33 * 1.3,
+            spaceBefore=size * 0.5,
+            spaceAfter=size * 0.5,
+        )
+        self.title = ParagraphStyle(
+            "title",
+            parent=self.heading,
+            fontSize=size * 1.67,
+            leading=size * 1.67 * 1.25,
+            spaceBefore=0,
+            spaceAfter=size,
+        )
+        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
+        self.cell_header = ParagraphStyle("cell-header", parent=self.cell, fontName=bold)
+
+
+def _sentence_case(heading: str) -> str:
+    """ALL-CAPS headings are hard to read in large print: show them in sentence case."""
+    letters = [c for c in heading if c.isalpha()]
+    if len(letters) >= 3 and all(c.isupper() for c in letters):
+        return heading[:1].upper() + heading[1:].lower()
+    return heading
+
+
+class _Builder:
+    """Turns an article into platypus flowables."""
+
+    def __init__(self, layout: Layout, theme: Theme, fonts: FontSet) -> None:
+        self.layout = layout
+        self.theme = theme
+        self.fonts = fonts
+        self.styles = _Styles(layout, theme, fonts)
+        self.outline: list[tuple[str, int]] = []
+
+    def para(self, text: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
+        return Paragraph(
+            self.fonts.markup(text, bold=style.fontName == self.fonts.primary.bold.name),
+            style,
+            **kwargs,
+        )
+
+    def heading(self, text: str, level: int) -> list[Flowable]:
+        shown = _sentence_case(text)
+        style = self.styles.title if level == 0 else self.styles.heading
+        markup = self.fonts.markup(shown, bold=True)
+        # A heading never ends a page: it needs room for itself and three lines after it.
+        room = (
+            style.leading * max(1, len(shown) // 30) + 3 * self.layout.leading + style.spaceBefore
+        )
+        outline_level = 0 if level <= 2 else 1
+        return [CondPageBreak(room), _Heading(markup, style, shown, outline_level, self.outline)]
+
+    def block(self, block: Block) -> list[Flowable]:
+        if block.kind is BlockKind.LIST:
+            return self.listing(block)
+        if block.kind is BlockKind.TABLE:
+            return self.table(block)
+        if block.kind is BlockKind.QUOTE:
+            indent = self.layout.font_size * 1.5
+            return [
+                Indenter(left=indent),
+                self.para(block.text, self.styles.body),
+                Indenter(left=-indent),
+            ]
+        return [self.para(block.text, self.styles.body)]
+
+    def listing(self, block: Block) -> list[Flowable]:
+        size = self.layout.font_size
+        bullet = "•" if self.fonts.primary.regular.draws("•") else "-"
+        out: list[Flowable] = []
+        numbers: dict[int, int] = {}
+        for item in block.items:
+            numbers[item.depth] = numbers.get(item.depth, 0) + 1
+            for deeper in [d for d in numbers if d > item.depth]:
+                del numbers[deeper]
+            marker = f"{numbers[item.depth]}." if block.ordered else bullet
+            indent = size * 1.8 * (item.depth + 1)
+            style = ParagraphStyle(
+                f"item{item.depth}",
+                parent=self.styles.body,
+                leftIndent=indent,
+                bulletIndent=indent - size * 1.6,
+                spaceAfter=size * 0.5,
+            )
+            out.append(Paragraph(self.fonts.markup(item.text), style, bulletText=marker))
+        return out
+
+    def table(self, block: Block) -> list[Flowable]:
+        columns = max([len(block.header), *(len(r) for r in block.rows)], default=0)
+        if columns == 0:
+            return []
+        layout = self.layout
+        padding = layout.font_size * 0.4
+        face = self.fonts.primary.regular.name
+        # A column must fit its longest word and about eight characters at body size.
+        min_width = pdfmetrics.stringWidth("abcdefgh", face, layout.font_size)
+        widths = []
+        for c in range(columns):
+            cells = [row[c] for row in (block.header, *block.rows) if c < len(row)]
+            longest = max(
+                (
+                    pdfmetrics.stringWidth(w, face, layout.font_size)
+                    for cell in cells
+                    for w in cell.split()
+                ),
+                default=0.0,
+            )
+            widths.append(max(min_width, longest) + 2 * padding)
+        if sum(widths) > layout.frame_width:
+            return self.table_as_lines(block)
+        natural = []
+        for c in range(columns):
+            cells = [row[c] for row in (block.header, *block.rows) if c < len(row)]
+            natural.append(
+                max(
+                    (pdfmetrics.stringWidth(cell, face, layout.font_size) for cell in cells),
+                    default=0.0,
+                )
+                + 2 * padding
+            )
+        spare = layout.frame_width - sum(widths)
+        extra = [max(0.0, n - w) for n, w in zip(natural, widths, strict=True)]
+        total_extra = sum(extra) or 1.0
+        col_widths = [w + spare * e / total_extra for w, e in zip(widths, extra, strict=True)]
+        if sum(extra) == 0:
+            col_widths = [w + spare / columns for w in widths]
+        rows: list[list[Paragraph]] = []
+        if block.header:
+            rows.append(
+                [self.para(cell, self.styles.cell_header) for cell in _pad(block.header, columns)]
+            )
+        rows.extend(
+            [self.para(cell, self.styles.cell) for cell in _pad(row, columns)] for row in block.rows
+        )
+        table = Table(
+            rows, colWidths=col_widths, repeatRows=1 if block.header else 0, hAlign="LEFT"
+        )
+        line = colors.HexColor(self.theme.text)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), face, layout.font_size),  # else Helvetica
+                    ("GRID", (0, 0), (-1, -1), 1, line),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                    ("TOPPADDING", (0, 0), (-1, -1), padding),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+                ]
+            )
+        )
+        _, height = table.wrap(layout.frame_width, layout.frame_height)
+        # A row cannot split across pages: one taller than most of a page would not fit.
+        row_heights = getattr(table, "_rowHeights", None) or [height]
+        if max(row_heights) > 0.8 * (layout.frame_height - 2 * layout.leading):
+            return self.table_as_lines(block)
+        return [table, Spacer(1, layout.font_size)]
+
+    def table_as_lines(self, block: Block) -> list[Flowable]:
+        """A table too wide for large print, read as "Header: value" lines, a group per row."""
+        out: list[Flowable] = []
+        header = block.header
+        for row in block.rows:
+            lines = []
+            for i, cell in enumerate(row):
+                label = header[i] if i < len(header) and header[i] else None
+                lines.append(
+                    f"<b>{self.fonts.markup(label, bold=True)}:</b> {self.fonts.markup(cell)}"
+                    if label
+                    else self.fonts.markup(cell)
+                )
+            style = ParagraphStyle("row", parent=self.styles.body, spaceAfter=0)
+            group: list[Flowable] = [Paragraph(line, style) for line in lines]
+            group.append(Spacer(1, self.layout.font_size))
+            out.append(KeepTogether(group))
+        if not block.rows and header:
+            out.append(self.para(" ".join(header), self.styles.body))
+        return out
+
+    def boxed(
+        self, kind: SectionKind, heading: str | None, level: int, blocks: tuple[Block, ...]
+    ) -> list[Flowable]:
+        label = LABELS[kind]
+        pad = self.layout.font_size * 0.75
+        inner: list[Flowable] = [
+            _BoxMark(label),
+            FrameBG(
+                color=None, strokeColor=colors.HexColor(self.theme.box), strokeWidth=_BOX_STROKE
+            ),
+            Spacer(1, pad),
+            Indenter(left=pad, right=pad),
+        ]
+        if not heading or heading.strip().lower() != label.lower():
+            inner.append(self.para(label, self.styles.label))  # not "Disclaimer" twice
+        if heading:
+            inner += self.heading(heading, level)[
+                1:
+            ]  # the box itself keeps the heading with its text
+        for block in blocks:
+            inner += self.block(block)
+        inner += [
+            Indenter(left=-pad, right=-pad),
+            FrameBG(start=False),
+            _BoxMark(None),
+            Spacer(1, self.layout.font_size),
+        ]
+        room = 2 * self.layout.leading + self.styles.heading.leading + 3 * self.layout.leading
+        # Kept on one page with its heading when it fits; otherwise it breaks with a label.
+        return [CondPageBreak(room), KeepTogether(inner)]
+
+    def section(self, section: Section) -> list[Flowable]:
+        if section.kind is SectionKind.BOILERPLATE:
+            return []
+        if section.protected and section.blocks:
+            return self.boxed(section.kind, section.heading, section.level, section.blocks)
+        out: list[Flowable] = []
+        if section.heading:
+            out += self.heading(section.heading, section.level)
+        for block in section.blocks:
+            if block.protected:
+                out += self.boxed(
+                    block.protection_kind or SectionKind.RISK, None, section.level, (block,)
+                )
+            else:
+                out += self.block(block)
+        return out
+
+    def front_matter(self, article: Article, options: LargePrintOptions) -> list[Flowable]:
+        out = self.heading(article.title, 0)[1:]
+        contact = " · ".join(
+            part
+            for part in (
+                options.clinic_name,
+                f"Phone {options.clinic_phone}" if options.clinic_phone else None,
+            )
+            if part
+        )
+        if contact:
+            out.append(self.para(contact, self.styles.body))
+        if options.audio_url:
+            size = 2 * inch
+            widget = QrCodeWidget(options.audio_url, barLevel="M")
+            x1, y1, x2, y2 = widget.getBounds()
+            drawing = Drawing(
+                size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0]
+            )
+            widget.barFillColor = colors.HexColor(self.theme.text)
+            widget.barStrokeColor = colors.HexColor(self.theme.text)
+            drawing.add(widget)
+            out += [
+                self.para("Listen to this handout", self.styles.label),
+                drawing,
+                Spacer(1, self.layout.font_size * 0.5),
+                self.para(options.audio_url, self.styles.body),
+            ]
+        return out
+
+
+def _pad(row: tuple[str, ...], columns: int) -> list[str]:
+    return list(row) + [""] * (columns - len(row))
+
+
+def short_title(title: str, fonts: FontSet, layout: Layout) -> str:
+    """The title as it fits in the footer beside "Page NN of NN" at body size."""
+    face = fonts.primary.regular.name
+    room = layout.frame_width - pdfmetrics.stringWidth(" · Page 888 of 888", face, layout.font_size)
+    shown = fonts.printable(_sentence_case(title))
+    if pdfmetrics.stringWidth(shown, face, layout.font_size) <= room:
+        return shown
+    while shown and pdfmetrics.stringWidth(shown + "…", face, layout.font_size) > room:
+        shown = shown[:-1]
+    return shown.rstrip() + "…" if shown else ""
+
+
+def build_pdf(article: Article, options: LargePrintOptions) -> PdfResult:
+    """Lay out the article as a large-print handout and return the PDF's bytes."""
+    fonts = resolve_fonts(options.font)
+    layout = Layout.compute(options, fonts)
+    theme = THEMES[options.theme]
+    builder = _Builder(layout, theme, fonts)
+    story = builder.front_matter(article, options)
+    for section in article.sections:
+        story += builder.section(section)
+    title = short_title(article.title, fonts, layout)
+    footer = f"{title} · " if title else ""
+    buffer = io.BytesIO()
+    doc = _Handout(
+        buffer,
+        layout,
+        theme,
+        fonts,
+        footer,
+        title=article.title,
+        author=options.clinic_name or "renderer",
+        subject="Large-print patient handout",
+        creator=f"renderer {VERSION}",
+        keywords=["large print", "patient information", article.language],
+        lang=article.language,
+    )
+    doc.build(story)
+    doc.finish()
+    return PdfResult(
+        data=buffer.getvalue(),
+        pages=doc.page,
+        font=fonts.primary.name,
+        warnings=fonts.warnings(),
+        outline=builder.outline,
+        footer=footer,
+        printable=fonts.printable,
+    )

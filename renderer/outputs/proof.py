@@ -1,0 +1,83 @@
+"""Proof from the files: read an output's text back and check every protected passage is in it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import pypdfium2 as pdfium
+
+from renderer.model import ProtectedPassage, comparable_text
+
+_PAGE_NUMBER = re.compile(r"Page \d+ of \d+\s*$")
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text layer of each page, in reading order."""
+    document = pdfium.PdfDocument(data)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def _squeeze(text: str) -> str:
+    # Compared without any white space: a line break may fall inside a long word or address.
+    return "".join(comparable_text(text).split())
+
+
+def body_text(pages: Sequence[str], footer: str, labels: Iterable[str]) -> str:
+    """The pages' text joined, without the running footer and "continued" labels that a page
+    break puts in the middle of a passage."""
+    continued = [comparable_text(f"{label}, continued") for label in labels]
+    footer_text = comparable_text(footer)
+    kept = []
+    for page in pages:
+        text = comparable_text(page)
+        text = _PAGE_NUMBER.sub("", text).rstrip()
+        if footer_text and text.endswith(footer_text.rstrip()):
+            text = text[: len(text) - len(footer_text.rstrip())]
+        for label in continued:
+            if text.startswith(label):
+                text = text[len(label) :]
+        kept.append(text)
+    return " ".join(kept)
+
+
+def missing_passages(
+    passages: Sequence[ProtectedPassage], text: str, shown: Callable[[str], str] = str
+) -> list[str]:
+    """A description of each passage that is not whole and in order in `text` (empty: all there).
+
+    `shown` maps a passage's text to what the output could show (a PDF marks characters no
+    font can draw), so a marked character is reported as a warning elsewhere, not lost here.
+    """
+    haystack = _squeeze(text)
+    problems = []
+    position = 0
+    for passage in passages:
+        start = position
+        for unit in passage.units:
+            needle = _squeeze(shown(unit))
+            found = haystack.find(needle, start)
+            if found < 0:
+                where = f"section {passage.section}" + (
+                    f" ({passage.heading})" if passage.heading else ""
+                )
+                problems.append(
+                    f"{passage.kind.value} text of {where} is missing or out of order: {unit[:80]!r}"
+                )
+                break
+            start = found + len(needle)
+        else:
+            position = start
+        for label in passage.labels:
+            if _squeeze(shown(label)) not in haystack:
+                problems.append(f"table header {label!r} of section {passage.section} is missing")
+    return problems
