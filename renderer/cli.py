@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
@@ -160,9 +162,16 @@ def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
         payload = [article_to_json(a) for a in analyses]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        console = Console(width=None if sys.stdout.isatty() else 140, highlight=False)
+        # Rendered into a buffer and written in one go: rich turns a closed pipe
+        # (`renderer score ... | head`) into exit code 1 of its own.
+        buffer = io.StringIO()
+        width = shutil.get_terminal_size((140, 24)).columns if sys.stdout.isatty() else 140
+        console = Console(
+            file=buffer, width=width, highlight=False, force_terminal=sys.stdout.isatty()
+        )
         for article in analyses:
             _print_table(article, options.target_grade, console)
+        sys.stdout.write(buffer.getvalue())
     return reporter.exit_code
 
 

@@ -163,3 +163,18 @@ def test_python_dash_m_and_the_seeds(seed_labels: dict[str, object]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 2
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{sys.executable}" -m renderer score content/ | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}',
+        ],
+        cwd=REPO,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -89,8 +89,11 @@ def _string_list(value: Any, key: str, path: Path | None) -> list[str]:
     return value
 
 
-def _merge(tables: Iterable[tuple[dict[str, Any], Path | None]]) -> dict[str, dict[str, list[str]]]:
-    merged: dict[str, dict[str, list[str]]] = {"terms": {}}
+_Patterns = list[tuple[str, Path | None]]
+
+
+def _merge(tables: Iterable[tuple[dict[str, Any], Path | None]]) -> dict[str, dict[str, _Patterns]]:
+    merged: dict[str, dict[str, _Patterns]] = {"terms": {}}
     merged.update({kind: {key: [] for key in keys} for kind, keys in _CUE_KEYS.items()})
     for table, path in tables:
         for kind, entries in table.items():
@@ -103,25 +106,41 @@ def _merge(tables: Iterable[tuple[dict[str, Any], Path | None]]) -> dict[str, di
                 if kind != "terms" and key not in _CUE_KEYS[kind]:
                     allowed = ", ".join(sorted(_CUE_KEYS[kind]))
                     raise ConfigError(f"unknown key '{kind}.{key}' (allowed: {allowed})", path)
-                merged[kind].setdefault(key, []).extend(_string_list(value, f"{kind}.{key}", path))
+                patterns = _string_list(value, f"{kind}.{key}", path)
+                merged[kind].setdefault(key, []).extend((p, path) for p in patterns)
     return merged
 
 
-def _compile(patterns: list[str], terms: dict[str, list[str]]) -> Cue:
+def _compile(patterns: _Patterns, terms: dict[str, _Patterns], where: str, whole: bool) -> Cue:
+    """One pattern for a cue list; `whole` cues must match all of the (heading) text."""
     if not patterns:
         return Cue(None)
+    alternatives = []
+    for pattern, path in patterns:
 
-    def expand(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in terms:
-            raise ConfigError(f"cue uses {{{name}}} but [terms] has no '{name}'")
-        return "(?:" + "|".join(terms[name]) + ")"
+        def expand(match: re.Match[str], path: Path | None = path) -> str:
+            name = match.group(1)
+            if name not in terms:
+                raise ConfigError(f"{where} cue uses {{{name}}} but [terms] has no '{name}'", path)
+            return "(?:" + "|".join(p for p, _ in terms[name]) + ")"
 
-    try:
-        alternatives = "|".join(f"(?:{_TERM.sub(expand, p)})" for p in patterns)
-        return Cue(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
-    except re.error as exc:
-        raise ConfigError(f"a cue is not a valid pattern: {exc}") from None
+        expanded = _TERM.sub(expand, pattern)
+        try:
+            compiled = re.compile(expanded, re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigError(
+                f"{where} cue {pattern!r} is not a valid pattern: {exc}", path
+            ) from None
+        # A cue that matches empty text would match everywhere, or (searched first) hide the
+        # defaults' matches: a clinic's file may only add cues.
+        if compiled.fullmatch(""):
+            raise ConfigError(f"{where} cue {pattern!r} matches empty text", path)
+        alternatives.append(f"(?:{expanded})")
+    body = "|".join(alternatives)
+    if whole:
+        # "Comments", "Share this", "Related articles (3)": the whole heading, not a word of it.
+        return Cue(re.compile(rf"^(?:{body})\s*(?:\(\d+\)|:)?$", re.IGNORECASE))
+    return Cue(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE))
 
 
 def load_cues(extra: Sequence[Path] = ()) -> CueSet:
@@ -141,7 +160,8 @@ def load_cues(extra: Sequence[Path] = ()) -> CueSet:
     }
     for name, kind in kinds.items():
         for place, patterns in merged[name].items():
-            by_place[place][kind] = _compile(patterns, terms)
+            whole = kind is SectionKind.BOILERPLATE and place == "headings"
+            by_place[place][kind] = _compile(patterns, terms, f"{name}.{place}", whole)
     return CueSet(
         headings=by_place["headings"],
         sentences=by_place["sentences"],
@@ -217,7 +237,7 @@ def classify_section(
 
     `inherited` is the protective heading cue of an enclosing section, if any.
     """
-    blocks = tuple(_classify_block(block, cues) for block in section.blocks)
+    blocks = _classify_blocks(section.blocks, cues)
     judged = replace(section, blocks=blocks)
     by_heading = _heading_kind(section.heading, cues)
     verdict = _judge_units([u for b in blocks for u in b.units()], cues, paragraph_cues=False)
@@ -249,10 +269,45 @@ def classify_section(
 
 
 def _classify_block(block: Block, cues: CueSet) -> Block:
-    verdict = _judge_units(block.units(), cues)
+    if block.kind is BlockKind.TABLE:
+        # A table reads row by row; a header naming side effects or warnings makes it one.
+        header = "; ".join(block.header)
+        hit = _sentence_kind(header, cues) if header else None
+        if hit:
+            kind, cue = hit
+            return replace(
+                block, protected=True, protection_kind=kind, reason=f'table header cue "{cue}"'
+            )
+        verdict = _judge_units(["; ".join(row) for row in block.rows], cues)
+    else:
+        verdict = _judge_units(block.units(), cues)
     if verdict.kind is None:
         return replace(block, protected=False, protection_kind=None, reason=None)
     return replace(block, protected=True, protection_kind=verdict.kind, reason=verdict.reason)
+
+
+def _classify_blocks(blocks: Sequence[Block], cues: CueSet) -> tuple[Block, ...]:
+    """Each block judged on its own, except that a protected lead-in ("Do not take it if you:")
+    protects the list or table it introduces."""
+    out: list[Block] = []
+    for block in blocks:
+        judged = _classify_block(block, cues)
+        lead_in = out[-1] if out else None
+        if (
+            not judged.protected
+            and judged.kind in (BlockKind.LIST, BlockKind.TABLE)
+            and lead_in is not None
+            and lead_in.protected
+            and lead_in.plain_text().rstrip().endswith(":")
+        ):
+            judged = replace(
+                judged,
+                protected=True,
+                protection_kind=lead_in.protection_kind,
+                reason="introduced by a protected lead-in",
+            )
+        out.append(judged)
+    return tuple(out)
 
 
 def _protect(section: Section, kind: SectionKind, reason: str) -> Section:
@@ -274,6 +329,20 @@ def classify_article(article: Article, cues: CueSet) -> Article:
     # Protective heading cues of the enclosing sections, by heading level.
     ancestors: list[tuple[int, tuple[SectionKind, str] | None]] = []
     for position, section in enumerate(article.sections):
+        following = article.sections[position + 1 : position + 2]
+        is_parent = bool(following) and following[0].level > section.level
+        if (
+            not section.blocks
+            and not is_parent
+            and section.heading
+            and _heading_kind(section.heading, cues) is None
+            and _judge_units([section.heading], cues).kind
+        ):
+            # A "heading" with nothing under it that reads as a warning ("Do not drive for 24
+            # hours") is a statement the loader could not tell from a heading: keep it as text.
+            section = replace(
+                section, heading=None, blocks=(Block(BlockKind.PARAGRAPH, text=section.heading),)
+            )
         while ancestors and ancestors[-1][0] >= section.level:
             ancestors.pop()
         inherited = next((cue for _, cue in reversed(ancestors) if cue), None)
@@ -298,6 +367,20 @@ def classify_article(article: Article, cues: CueSet) -> Article:
 
     before: list[Section] = []
     after: list[Section] = []
+    title_kind = _judge_units([article.title], cues).kind
+    if title_kind is not None:
+        # A leaflet may open with its warning ("DO NOT DRIVE AFTER TAKING THIS MEDICINE"); a
+        # title is not a protected passage, so the warning is repeated as one.
+        before.append(
+            Section(
+                index=0,
+                heading=None,
+                blocks=(Block(BlockKind.PARAGRAPH, text=article.title),),
+                kind=title_kind,
+                protected=True,
+                reason="the title is itself a warning",
+            )
+        )
     dropped: list[DroppedRegion] = []
     for region in article.dropped:
         kind = _rescue(region, cues)

@@ -28,8 +28,8 @@ def _decode(data: bytes) -> str | None:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError:
                 return None
-    if b"\x00" in data:  # UTF-16 without a BOM, or binary: neither can be read safely
-        return None
+    if b"\x00" in data:
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,6 +39,20 @@ def _decode(data: bytes) -> str | None:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: mostly-ASCII text has a NUL in every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None  # NUL bytes in no pattern: binary
 
 
 def _looks_binary(text: str) -> bool:
@@ -52,7 +66,7 @@ def _looks_binary(text: str) -> bool:
 
 def decode_text(data: bytes, path: Path | str) -> str:
     """Decode a file's bytes, normalising line ends to '\\n'; refuse what is not text."""
-    text = _decode(data)
+    text = _decode(data.rstrip(b"\x1a"))  # DOS editors end files with Ctrl-Z
     if text is None or _looks_binary(text):
         raise InputError("not a text file (binary or undecodable content)", path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

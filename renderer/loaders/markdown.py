@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import yaml
+from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -16,9 +17,10 @@ from renderer.model import Article, Block, BlockKind, ListItem
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_CODE_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+# markdown-it drops whatever lies deeper than maxNesting (20 by default) without a word; 100
+# keeps every real article whole while bounding the parser's recursion.
+_PARSER = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")
 
 
 def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
@@ -31,8 +33,15 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise InputError(f"front matter is not valid YAML{where}", source) from None
-    meta = data if isinstance(data, dict) else {}
-    return meta, text[match.end() :]
+    if not isinstance(data, dict):
+        # "---" lines around ordinary text are thematic breaks, not metadata: keep the text.
+        return {}, text
+    for key in ("title", "language", "lang"):
+        if key in data and data[key] is not None and not isinstance(data[key], (str, int, float)):
+            raise InputError(
+                f"front matter '{key}' must be text, not {type(data[key]).__name__}", source
+            )
+    return data, text[match.end() :]
 
 
 def _inline_text(token: Token) -> str:
@@ -46,13 +55,21 @@ def _inline_text(token: Token) -> str:
         elif child.type == "image":
             parts.append(child.content)  # its alt text
         elif child.type == "html_inline":
-            parts.append(_TAG.sub("", child.content))
+            parts.append(_TAG.sub("", child.content))  # a lone tag such as <b> or </span>
     return "".join(parts)
 
 
 def _plain(markdown: str) -> str:
     """A one-line Markdown string (a front-matter title) as plain text."""
     return clean("".join(_inline_text(t) for t in _PARSER.parseInline(markdown)))
+
+
+def _html_text(html: str) -> str:
+    """The visible text of a raw HTML block: entities decoded, scripts and styles left out."""
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup(["script", "style", "template"]):
+        element.decompose()
+    return soup.get_text(" ")
 
 
 def _find_close(tokens: Sequence[Token], start: int) -> int:
@@ -145,7 +162,7 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
             builder.paragraph(token.content)
         elif token.type == "html_block":
             end = i
-            builder.paragraph(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", token.content)))
+            builder.paragraph(_html_text(token.content))
         else:
             end = i
         seen_content = True

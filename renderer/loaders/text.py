@@ -15,6 +15,8 @@ _MAX_HEADING_CHARS = 120
 _SENTENCE_END = re.compile(r"[.:;,!…]['\"’”)\]]*$")
 _BULLET = re.compile(r"^\s*([-*•‣◦–])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(?P<text>\S.*)$")
+# A sentence ends inside the line ("Feel sleepy. Do not drive"): a wrapped line, not a heading.
+_SENTENCE_BREAK = re.compile(r"[.!?]['\"’”)\]]*\s+[A-Z]")
 # "Label: sentence ..." paragraphs: a few words, a colon, then more text.
 _LABELLED = re.compile(r"^[^:]{1,60}:\s+\S")
 # Lines this long are unwrapped paragraphs: the file was not hard-wrapped at ~72-80 columns.
@@ -36,7 +38,8 @@ def _looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > _MAX_HEADING_WORDS or len(text) > _MAX_HEADING_CHARS:
         return False
-    if _BULLET.match(text):
+    numbered = _NUMBERED.match(text)
+    if _BULLET.match(text) or _SENTENCE_BREAK.search(numbered.group("text") if numbered else text):
         return False
     if _is_all_caps(text):
         return not text.endswith(".")
@@ -77,7 +80,7 @@ def _title(lines: list[_Line]) -> str | None:
     if len(lines) < 2:
         return None
     first = lines[0].text.strip()
-    if _is_all_caps(first) and len(first.split()) <= _MAX_HEADING_WORDS:
+    if _is_all_caps(first) and _looks_like_heading(first):
         return first
     if lines[0].blank_after and _looks_like_heading(first) and not _is_list_line(first):
         return first
@@ -92,8 +95,16 @@ def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
     if _NUMBERED.match(text):
         # "2. Risks" is a heading; a run of short numbered lines is a list.
         neighbours = [lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-        if any(_is_list_line(n) for n in neighbours):
+        if any(_NUMBERED.match(n) for n in neighbours):
             return False
+    # A heading introduces text. A run of short unpunctuated lines ("Do not drive for 24 hours",
+    # "Call 911 if ...") is a list of statements, not a stack of empty sections.
+    before = _looks_like_heading(lines[i - 1].text.strip()) if i > 0 else False
+    after = _looks_like_heading(lines[i + 1].text.strip()) if i + 1 < len(lines) else before
+    if after or (i + 1 == len(lines) and before):
+        return False
+    if _is_all_caps(text):
+        return True
     # In hard-wrapped text a short line may just end a paragraph: a heading stands alone.
     return not wrapped or (line.blank_before and (line.blank_after or i == len(lines) - 1))
 

@@ -269,3 +269,98 @@ def test_dropped_regions_with_safety_language_are_kept_as_protected_sections() -
         ("footer", False),
     ]
     assert "footer" in (result.sections[2].reason or "")
+
+
+# --- review findings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Recommended dose",
+        "Response to treatment",
+        "Categories of antidepressants",
+        "How to sign up for the group",
+    ],
+)
+def test_boilerplate_cues_match_the_whole_heading_only(heading: str) -> None:
+    article = classify(f"## {heading}\n\nTake one tablet each morning with food.\n")
+    assert article.sections[0].kind is SectionKind.GENERAL
+
+
+@pytest.mark.parametrize(
+    "heading", ["Comments", "12 comments", "Related articles (3)", "Share this:"]
+)
+def test_residue_headings_with_counts_and_colons(heading: str) -> None:
+    assert classify(f"## {heading}\n\nA B C\n").sections[0].kind is SectionKind.BOILERPLATE
+
+
+def test_a_protected_lead_in_protects_the_list_it_introduces() -> None:
+    article = classify(
+        "## Ibuprofen\n\nIt eases pain and swelling for many people. It is sold in most shops, "
+        "comes as tablets, capsules, gels and syrups, and has been used for more than fifty years.\n\n"
+        "Do not take ibuprofen if you:\n\n- have a stomach ulcer\n- are pregnant\n- have asthma\n"
+    )
+    blocks = article.sections[0].blocks
+    assert [b.protected for b in blocks] == [False, True, True]
+    assert blocks[2].reason == "introduced by a protected lead-in"
+
+
+def test_a_table_whose_header_names_side_effects_is_protected() -> None:
+    article = classify(
+        "## Overview\n\nMost people have none of these. The clinic is open daily.\n\n"
+        "| Side effect | How often |\n|---|---|\n| Headache | Common |\n| Tiredness | Common |\n"
+        "| Rash | Rare |\n"
+    )
+    table = article.sections[0].blocks[1]
+    assert table.protected and table.reason == 'table header cue "Side effect"'
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "Keep out of reach of children.",
+        "Do not exceed the stated dose.",
+        "May cause drowsiness.",
+        "If symptoms persist, see your doctor.",
+        "Call your doctor at once if you have chest pain.",
+        "Fatal if swallowed.",
+        "Dial 911.",
+        "Go to A&E now.",
+        "Seek help if you have thoughts of suicide.",
+        "Stop use and ask a doctor if pain gets worse.",
+    ],
+)
+def test_common_label_warnings_are_protected_as_risk(warning: str) -> None:
+    article = classify(
+        f"## Notes\n\nThe clinic is open daily and sessions last an hour with rest after.\n\n{warning}\n"
+    )
+    [passage] = protected_passages(article)
+    assert passage.text == warning and passage.kind is SectionKind.RISK
+
+
+def test_a_clinic_cue_that_matches_empty_text_is_refused(tmp_path: Path) -> None:
+    cue_file = tmp_path / "clinic.toml"
+    cue_file.write_text('[risk]\nsentences = ["tingl(?:ing)?|"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_cues([cue_file])
+    assert (
+        str(caught.value) == f"{cue_file}: risk.sentences cue 'tingl(?:ing)?|' matches empty text"
+    )
+
+
+def test_a_title_that_is_a_warning_is_also_a_protected_passage() -> None:
+    article = classify_article(
+        parse_md(
+            "---\ntitle: Do not drive after taking this medicine\n---\nBody text.\n", "t.md", "T"
+        ),
+        CUES,
+    )
+    assert article.sections[0].protected and article.sections[0].kind is SectionKind.RISK
+    assert protected_passages(article)[0].text == "Do not drive after taking this medicine"
+
+
+def test_a_warning_that_stands_alone_as_a_heading_becomes_protected_text() -> None:
+    article = classify("Intro text.\n\n## Do not drive for 24 hours after your dose\n")
+    assert [s.heading for s in article.sections] == [None, None]
+    assert protected_passages(article)[0].text == "Do not drive for 24 hours after your dose"

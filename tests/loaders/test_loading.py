@@ -101,3 +101,14 @@ def test_find_inputs_reports_a_folder_without_articles(tmp_path: Path) -> None:
 
 def test_readable_name() -> None:
     assert readable_name(Path("dir/ketamine-therapy_guide.md")) == "Ketamine therapy guide"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path: Path, encoding: str) -> None:
+    article = load_article(write(tmp_path, "a.txt", TEXT.encode(encoding)))
+    assert [s.heading for s in article.sections] == ["Side effects"]
+
+
+def test_a_trailing_ctrl_z_is_ignored(tmp_path: Path) -> None:
+    article = load_article(write(tmp_path, "a.txt", b"Short note.\r\n\x1a"))
+    assert article.sections[0].blocks[0].text == "Short note."

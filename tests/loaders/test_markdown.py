@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from renderer.errors import InputError
 from renderer.loaders.markdown import parse
 from renderer.model import BlockKind
 
@@ -88,3 +91,26 @@ def test_a_later_h1_is_a_section() -> None:
 def test_markup_characters_stay_literal() -> None:
     article = parse("Use AT&T or x < y and &copy; here.\n", "x.md", "X")
     assert article.sections[0].blocks[0].text == "Use AT&T or x < y and © here."
+
+
+def test_dashes_around_plain_text_are_not_front_matter() -> None:
+    # CommonMark reads "text" over "---" as a heading: the text is kept, not taken as metadata.
+    article = parse("---\nDo not drive for 24 hours after your dose.\n---\n", "x.md", "X")
+    assert article.sections[0].heading == "Do not drive for 24 hours after your dose."
+
+
+def test_front_matter_title_must_be_text() -> None:
+    with pytest.raises(InputError, match="front matter 'title' must be text"):
+        parse("---\ntitle: {x: 1}\n---\nBody.\n", "x.md", "X")
+
+
+def test_raw_html_blocks_decode_entities_and_keep_attributes_out() -> None:
+    article = parse(
+        '<div title="a>b">alcohol &amp; sedatives &mdash; call&nbsp;911</div>\n', "x.md", "X"
+    )
+    assert article.sections[0].blocks[0].text == "alcohol & sedatives — call 911"
+
+
+def test_deeply_nested_quotes_keep_their_text() -> None:
+    article = parse(">" * 30 + " deep text\n", "x.md", "X")
+    assert article.sections[0].blocks[0].text == "deep text"

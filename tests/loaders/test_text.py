@@ -102,3 +102,43 @@ def test_text_before_the_first_heading_is_an_untitled_section() -> None:
 
 def test_heading_at_the_end_makes_an_empty_section() -> None:
     assert headings("Body text.\nComments\n") == [None, "Comments"]
+
+
+def test_a_run_of_short_unpunctuated_warnings_is_text_not_empty_headings() -> None:
+    text = "Intro text here.\nDo not drive for 24 hours\nDo not drink alcohol tonight\nCall 911 if you cannot breathe\n"
+    article = parse(text, "x.txt", "X")
+    assert [s.heading for s in article.sections] == [None]
+    assert [b.text for b in article.sections[0].blocks][1:] == [
+        "Do not drive for 24 hours",
+        "Do not drink alcohol tonight",
+        "Call 911 if you cannot breathe",
+    ]
+
+
+def test_a_numbered_heading_before_a_bulleted_list_stays_a_heading() -> None:
+    text = "Intro line here.\n4. Possible side effects\n- stomach pain\n- headache\n5. How to store it\nKeep it cool.\n"
+    article = parse(text, "x.txt", "X")
+    assert [s.heading for s in article.sections] == [
+        None,
+        "4. Possible side effects",
+        "5. How to store it",
+    ]
+    assert [i.text for i in article.sections[1].blocks[0].items] == ["stomach pain", "headache"]
+
+
+def test_all_caps_heading_in_hard_wrapped_text() -> None:
+    text = "Taking it\n\nTake it with food and a glass\nof water every day.\n\nSIDE EFFECTS\nMost people feel fine. Some get a\nheadache.\n"
+    article = parse(text, "x.txt", "X")
+    assert [s.heading for s in article.sections] == [None, "SIDE EFFECTS"]
+    assert article.sections[1].blocks[0].text == "Most people feel fine. Some get a headache."
+
+
+def test_a_line_with_a_sentence_break_is_not_a_heading() -> None:
+    text = "Intro text here.\nMedicine may make you feel sleepy. Do not drive or use machines until\nyou know how it affects you.\n"
+    assert [s.heading for s in parse(text, "x.txt", "X").sections] == [None]
+
+
+def test_an_all_caps_sentence_is_not_the_title() -> None:
+    article = parse("DO NOT DRIVE AFTER YOUR DOSE.\n\nBody text here.\n", "x.txt", "Fallback")
+    assert article.title == "Fallback"
+    assert article.sections[0].blocks[0].text == "DO NOT DRIVE AFTER YOUR DOSE."
