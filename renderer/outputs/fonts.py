@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from renderer.errors import UsageError
 
@@ -64,13 +64,13 @@ def _register(path: Path, label: str) -> Face:
     except KeyError:
         try:
             font = TTFont(name, str(path))
-        except TTFError as exc:
-            raise UsageError(
-                f"{path}: not a usable TrueType font ({exc}); OpenType/CFF and .ttc files "
-                "cannot be embedded, use a .ttf"
-            ) from None
         except OSError as exc:
             raise UsageError(f"{path}: cannot read font: {exc.strerror or exc}") from None
+        except Exception as exc:  # TTFError, or a truncated file failing deep in the parser
+            raise UsageError(
+                f"{path}: not a usable TrueType font ({type(exc).__name__}: {exc}); "
+                "OpenType/CFF and .ttc files cannot be embedded, use a .ttf"
+            ) from None
         pdfmetrics.registerFont(font)
     return Face(name, path, frozenset(font.face.charToGlyph))
 
@@ -97,46 +97,38 @@ class FontSet:
     missing: dict[str, int] = field(default_factory=dict)
     substituted: dict[str, str] = field(default_factory=dict)
 
-    def markup(self, text: str, bold: bool = False) -> str:
-        """Escaped Paragraph markup for `text`: characters the font lacks are drawn with a
-        fallback font, or replaced by a visible marker and counted in `missing`."""
+    def runs(self, text: str, bold: bool = False) -> list[tuple[str, str]]:
+        """`text` cut into (face name, text) runs: characters the font lacks go to the first
+        fallback that has them, or become a visible marker counted in `missing`."""
         face = self.primary.bold if bold else self.primary.regular
-        out: list[str] = []
-        run: list[str] = []
-        run_face: str | None = None
-
-        def flush() -> None:
-            if run:
-                chunk = escape("".join(run))
-                out.append(chunk if run_face is None else f'<font face="{run_face}">{chunk}</font>')
-                run.clear()
-
+        # A soft hyphen is an invisible break hint; reportlab would draw it as a hyphen.
+        text = text.replace("\u00ad", "")
+        runs: list[tuple[str, str]] = []
         for char in text:
             if char.isspace() or face.draws(char):
-                target: str | None = None
+                name, shown = face.name, char
             else:
-                fallback = next(
-                    (
-                        (f.bold if bold else f.regular)
-                        for f in self.fallbacks
-                        if (f.bold if bold else f.regular).draws(char)
-                    ),
-                    None,
-                )
+                faces = [f.bold if bold else f.regular for f in self.fallbacks]
+                fallback = next((f for f in faces if f.draws(char)), None)
                 if fallback is None:
                     self.missing[char] = self.missing.get(char, 0) + 1
-                    flush()
-                    run_face = None
-                    run.append(MISSING_GLYPH_MARKER)
-                    continue
-                target = fallback.name
-                self.substituted[char] = fallback.path.name
-            if target != run_face:
-                flush()
-                run_face = target
-            run.append(char)
-        flush()
-        return "".join(out)
+                    name, shown = face.name, MISSING_GLYPH_MARKER
+                else:
+                    self.substituted[char] = fallback.path.name
+                    name, shown = fallback.name, char
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + shown)
+            else:
+                runs.append((name, shown))
+        return runs
+
+    def markup(self, text: str, bold: bool = False) -> str:
+        """Escaped Paragraph markup for `text`, switching font only where a fallback is needed."""
+        primary = (self.primary.bold if bold else self.primary.regular).name
+        return "".join(
+            escape(chunk) if name == primary else f'<font face="{name}">{escape(chunk)}</font>'
+            for name, chunk in self.runs(text, bold)
+        )
 
     def printable(self, text: str) -> str:
         """`text` as the PDF shows it: undrawable characters replaced by the marker."""

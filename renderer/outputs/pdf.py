@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -117,26 +118,36 @@ class PdfResult:
 
 
 class _Heading(Paragraph):  # type: ignore[misc]
-    """A heading that adds itself to the PDF outline on the page where it lands."""
+    """A heading that adds itself to the PDF outline on the page where it lands.
+
+    `entry` is (title, outline level, the list that records (title, page)); when reportlab
+    splits a very long heading across pages, only the first part carries it.
+    """
 
     def __init__(
         self,
-        text: str,
+        text: str | None,
         style: ParagraphStyle,
-        title: str,
-        level: int,
-        outline: list[tuple[str, int]],
+        *args: Any,
+        entry: tuple[str, int, list[tuple[str, int]]] | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(text, style)
-        self._title = title
-        self._level = level
-        self._outline = outline
+        super().__init__(text, style, *args, **kwargs)
+        self._entry = entry
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if parts:
+            parts[0]._entry = self._entry
+        return parts
 
     def draw(self) -> None:
-        key = f"h{len(self._outline)}"
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(self._title, key, level=self._level, closed=False)
-        self._outline.append((self._title, self.canv.getPageNumber()))
+        if self._entry is not None:
+            title, level, outline = self._entry
+            key = f"h{len(outline)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+            outline.append((title, self.canv.getPageNumber()))
         super().draw()
 
 
@@ -188,7 +199,11 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
         self.fonts = fonts
         self.footer = footer
         self.open_label: str | None = None
-        label_space = 1.5 * layout.leading
+        # Room for the longest "continued" label, wrapped at the column width, and a gap.
+        label_space = layout.leading + max(
+            self._continued_label(label).wrap(layout.frame_width, layout.frame_height)[1]
+            for label in LABELS.values()
+        )
         normal = Frame(
             layout.left,
             layout.bottom,
@@ -226,24 +241,31 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
     def _continued(self, canv: Any, doc: Any) -> None:
         self._background(canv, doc)
         layout = self.layout
-        canv.saveState()
-        canv.setFillColor(colors.HexColor(self.theme.text))
-        canv.setFont(self.fonts.primary.bold.name, layout.font_size)
-        y = layout.page_height - layout.top - layout.font_size
-        canv.drawString(layout.left, y, f"{self.open_label}, continued")
-        canv.restoreState()
+        label = self._continued_label(self.open_label or "")
+        _, height = label.wrap(layout.frame_width, layout.frame_height)
+        label.drawOn(canv, layout.left, layout.page_height - layout.top - height)
+
+    def _continued_label(self, label: str) -> Paragraph:
+        style = ParagraphStyle(
+            "continued",
+            fontName=self.fonts.primary.bold.name,
+            fontSize=self.layout.font_size,
+            leading=self.layout.leading,
+            textColor=colors.HexColor(self.theme.text),
+        )
+        return Paragraph(self.fonts.markup(f"{label}, continued", bold=True), style)
 
     def _page_end(self, canv: Any, doc: Any) -> None:
         # Drawn at the page's end so text extraction reads the footer after the body text.
         layout = self.layout
         canv.saveState()
         canv.setFillColor(colors.HexColor(self.theme.text))
-        face = self.fonts.primary.regular.name
-        canv.setFont(face, layout.font_size)
-        text = f"{self.footer}Page {doc.page} of "
-        y = MIN_MARGIN
-        canv.drawString(layout.left, y, text)
-        canv.translate(layout.left + pdfmetrics.stringWidth(text, face, layout.font_size), y)
+        x, y = layout.left, MIN_MARGIN
+        for face, chunk in self.fonts.runs(f"{self.footer}Page {doc.page} of "):
+            canv.setFont(face, layout.font_size)
+            canv.drawString(x, y, chunk)
+            x += pdfmetrics.stringWidth(chunk, face, layout.font_size)
+        canv.translate(x, y)
         canv.doForm("page-total")  # filled in by finish(), once the page count is known
         canv.restoreState()
         self.open_label = getattr(canv, "_renderer_open_box", None)
@@ -336,7 +358,10 @@ class _Builder:
             style.leading * max(1, len(shown) // 30) + 3 * self.layout.leading + style.spaceBefore
         )
         outline_level = 0 if level <= 2 else 1
-        return [CondPageBreak(room), _Heading(markup, style, shown, outline_level, self.outline)]
+        return [
+            CondPageBreak(room),
+            _Heading(markup, style, entry=(shown, outline_level, self.outline)),
+        ]
 
     def block(self, block: Block) -> list[Flowable]:
         if block.kind is BlockKind.LIST:
@@ -362,7 +387,8 @@ class _Builder:
             for deeper in [d for d in numbers if d > item.depth]:
                 del numbers[deeper]
             marker = f"{numbers[item.depth]}." if block.ordered else bullet
-            indent = size * 1.8 * (item.depth + 1)
+            # Deep nesting must not push text off the page: indents stop at a third of the line.
+            indent = min(size * 1.8 * (item.depth + 1), self.layout.frame_width / 3)
             style = ParagraphStyle(
                 f"item{item.depth}",
                 parent=self.styles.body,
@@ -493,8 +519,11 @@ class _Builder:
             Spacer(1, self.layout.font_size),
         ]
         room = 2 * self.layout.leading + self.styles.heading.leading + 3 * self.layout.leading
-        # Kept on one page with its heading when it fits; otherwise it breaks with a label.
-        return [CondPageBreak(room), KeepTogether(inner)]
+        # Kept on one page with its heading when it fits on one; a longer box starts where it
+        # is and breaks with a "continued" label, rather than leaving a page nearly blank.
+        if _height(inner, self.layout.frame_width - 2 * pad) <= self.layout.frame_height:
+            return [CondPageBreak(room), KeepTogether(inner)]
+        return [CondPageBreak(room), *inner]
 
     def section(self, section: Section) -> list[Flowable]:
         if section.kind is SectionKind.BOILERPLATE:
@@ -542,6 +571,16 @@ class _Builder:
                 self.para(options.audio_url, self.styles.body),
             ]
         return out
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    """The height the flowables need in a column of this width (spaces between them included)."""
+    canvas = Canvas(io.BytesIO())
+    total = 0.0
+    for flowable in flowables:
+        _, height = flowable.wrapOn(canvas, width, 1e9)
+        total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def _pad(row: tuple[str, ...], columns: int) -> list[str]:

@@ -1,0 +1,888 @@
+"""The large-print PDF handout as a reader, a screen reader and a printer meet it.
+
+Every PDF is read back with pdfium: its text layer, the size and box of every character, its
+bookmarks and its metadata. Each input is built once per option set and shared between tests.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from conftest import CONTENT, FIXTURES, REPO, SEEDS
+from renderer.analysis.sections import load_cues
+from renderer.cli import main
+from renderer.config import LargePrintOptions, Options
+from renderer.errors import UsageError, VerificationError
+from renderer.model import Article, SectionKind, comparable_text, protected_passages
+from renderer.outputs import fonts
+from renderer.outputs.pdf import LABELS, MIN_MARGIN, THEMES, PdfResult, build_pdf, contrast_ratio
+from renderer.outputs.proof import body_text, missing_passages, pdf_pages
+from renderer.pipeline import analyse, render_file
+
+CUES = load_cues()
+# Paper and type sizes a clinic is likely to pick: the default, A4, and very large print.
+LAYOUTS = [("letter", 18.0), ("a4", 18.0), ("letter", 28.0)]
+LAYOUT_IDS = [f"{paper}-{size:g}pt" for paper, size in LAYOUTS]
+INPUTS = sorted(
+    p for p in CONTENT.iterdir() if p.is_file() and not p.name.startswith(".")
+) + sorted(p for p in FIXTURES.iterdir() if p.is_file() and p.suffix in (".txt", ".md", ".html"))
+INPUT_IDS = [f"{p.parent.name}/{p.name}" for p in INPUTS]
+HEADING_SCALE = 1.33  # pdf.py: headings are 1.33 times body size, the title 1.67 times
+TOLERANCE = 0.01
+# A printer cannot print to the very edge: nothing may come closer to it than half an inch.
+EDGE = 36.0
+LONG_WORD = "Supercalifragilistic" * 20  # 400 characters, no break opportunity
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def squeeze(text: str) -> str:
+    """Text as the proof compares it: NFKC, invisible characters gone, no white space at all."""
+    return "".join(comparable_text(text).split())
+
+
+def collapsed(text: str) -> str:
+    return comparable_text(text)
+
+
+@dataclass(frozen=True)
+class Char:
+    page: int
+    char: str
+    size: float
+    box: tuple[float, float, float, float]  # left, bottom, right, top
+    page_size: tuple[float, float]
+    colour: tuple[int, int, int]
+
+
+def chars(data: bytes) -> list[Char]:
+    """Every drawn, non-white-space character of every page, read with pdfium's raw API."""
+    document = pdfium.PdfDocument(data)
+    out: list[Char] = []
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            raw = textpage.raw
+            for i in range(pdfium_c.FPDFText_CountChars(raw)):
+                if pdfium_c.FPDFText_IsGenerated(raw, i):
+                    continue
+                char = chr(pdfium_c.FPDFText_GetUnicode(raw, i))
+                if char.isspace() or char == "\x00":
+                    continue
+                r, g, b, a = (ctypes.c_uint() for _ in range(4))
+                pdfium_c.FPDFText_GetFillColor(raw, i, r, g, b, a)
+                out.append(
+                    Char(
+                        number,
+                        char,
+                        pdfium_c.FPDFText_GetFontSize(raw, i),
+                        textpage.get_charbox(i),
+                        (width, height),
+                        (r.value, g.value, b.value),
+                    )
+                )
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return out
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    page: int  # 0-based
+    level: int
+    count: int
+
+
+def bookmarks(data: bytes) -> list[Bookmark]:
+    document = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for mark in document.get_toc():
+            dest = mark.get_dest()
+            out.append(
+                Bookmark(
+                    mark.get_title(),
+                    dest.get_index() if dest is not None else -1,
+                    mark.level,
+                    mark.get_count(),
+                )
+            )
+        return out
+    finally:
+        document.close()
+
+
+def metadata(data: bytes) -> tuple[dict[str, str], int]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return dict(document.get_metadata_dict()), document.get_pagemode()
+    finally:
+        document.close()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    article: Article
+    result: PdfResult
+    pages: list[str]
+
+    @property
+    def body(self) -> str:
+        return body_text(self.pages, self.result.footer, LABELS.values())
+
+    @property
+    def problems(self) -> list[str]:
+        return missing_passages(protected_passages(self.article), self.body, self.result.printable)
+
+    @property
+    def text(self) -> str:
+        """All pages' text, white space collapsed (a line break may fall inside a phrase)."""
+        return collapsed(" ".join(self.pages))
+
+
+def render(article: Article, **options: Any) -> Rendered:
+    result = build_pdf(article, LargePrintOptions(**options))
+    return Rendered(article, result, pdf_pages(result.data))
+
+
+@cache
+def analysed(path: Path) -> Article:
+    return analyse(path, Options(), CUES)
+
+
+@cache
+def rendered(path: Path, page_size: str = "letter", font_size: float = 18.0) -> Rendered:
+    """Each input is analysed and built once per layout for the whole module."""
+    return render(analysed(path), page_size=page_size, font_size=font_size)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def article_from(tmp_path: Path, name: str, text: str) -> Article:
+    return analyse(write(tmp_path, name, text), Options(), CUES)
+
+
+def sentence_case(heading: str) -> str:
+    """What a reader sees for a heading: an ALL-CAPS one in sentence case, others as written."""
+    letters = [c for c in heading if c.isalpha()]
+    if len(letters) >= 3 and all(c.isupper() for c in letters):
+        return heading[:1].upper() + heading[1:].lower()
+    return heading
+
+
+def seed_paths(labels: dict[str, Any]) -> list[Path]:
+    return [SEEDS / name for name in sorted(labels)]
+
+
+def assert_inside_page(drawn: list[Char]) -> None:
+    """No character is drawn off the page, or closer to its edge than a printer can print."""
+    outside = [
+        c
+        for c in drawn
+        if c.box[0] < EDGE
+        or c.box[1] < EDGE
+        or c.box[2] > c.page_size[0] - EDGE
+        or c.box[3] > c.page_size[1] - EDGE
+    ]
+    assert outside == [], f"{len(outside)} characters outside the printable page: {outside[:3]}"
+
+
+def assert_no_small_type(drawn: list[Char], size: float) -> None:
+    small = [c for c in drawn if c.size < size - TOLERANCE]
+    assert small == [], f"{len(small)} characters below {size:g} pt: {small[:5]}"
+
+
+# -- 1. fidelity: every protected passage, whole and in order --------------------------------
+
+
+@pytest.mark.parametrize(("page_size", "font_size"), LAYOUTS, ids=LAYOUT_IDS)
+@pytest.mark.parametrize("path", INPUTS, ids=INPUT_IDS)
+def test_protected_text_survives_in_content_and_fixtures(
+    path: Path, page_size: str, font_size: float
+) -> None:
+    r = rendered(path, page_size, font_size)
+    assert protected_passages(r.article), "every sample article has protected text"
+    assert r.problems == []
+    assert r.result.pages == len(r.pages)
+
+
+@pytest.mark.parametrize(("page_size", "font_size"), LAYOUTS, ids=LAYOUT_IDS)
+def test_protected_text_survives_in_the_seeds(
+    seed_labels: dict[str, Any], page_size: str, font_size: float
+) -> None:
+    for path in seed_paths(seed_labels):
+        r = rendered(path, page_size, font_size)
+        assert r.problems == [], path.name
+        text = squeeze(r.body)
+        for sentence in seed_labels[path.name]["protected_passages"]:
+            assert squeeze(sentence) in text, (path.name, sentence)
+        titles = {b.title for b in bookmarks(r.result.data)}
+        for heading in seed_labels[path.name].get("absent_headings", []):
+            assert heading not in titles, (path.name, heading)
+
+
+# -- 2. type size: nothing on any page is smaller than the body size --------------------------
+
+
+@pytest.mark.parametrize("font_size", [18.0, 24.0])
+@pytest.mark.parametrize("path", INPUTS, ids=INPUT_IDS)
+def test_no_character_is_below_body_size(path: Path, font_size: float) -> None:
+    r = rendered(path, "letter", font_size)
+    drawn = chars(r.result.data)
+    assert_no_small_type(drawn, font_size)
+    assert_inside_page(drawn)
+    # The footer and page number are there on every page, at body size too.
+    footer_zone = [c for c in drawn if c.box[3] < MIN_MARGIN + font_size]
+    assert {c.page for c in footer_zone} == set(range(r.result.pages))
+    assert all(abs(c.size - font_size) <= TOLERANCE for c in footer_zone)
+    assert {c.char for c in footer_zone} >= set(str(r.result.pages))
+
+
+@pytest.mark.parametrize("font_size", [18.0, 24.0])
+def test_no_character_is_below_body_size_in_the_seeds(
+    seed_labels: dict[str, Any], font_size: float
+) -> None:
+    for path in seed_paths(seed_labels):
+        drawn = chars(rendered(path, "letter", font_size).result.data)
+        assert_no_small_type(drawn, font_size)
+        assert_inside_page(drawn)
+
+
+KITCHEN_SINK = f"""# Everything at once
+
+A paragraph with a fallback character β and a symbol ≥ 5 µg.
+
+- A bullet item
+  - A nested item
+1. A numbered item
+
+> A quoted line from a patient.
+
+| Dose | When |
+|---|---|
+| 5 mg | Morning |
+
+## Side effects
+
+{" ".join(f"Sentence {i} says you may feel dizzy or sick for a while." for i in range(120))}
+
+## Costs
+
+It is free. This page does not replace advice from your doctor.
+"""
+
+
+@pytest.mark.parametrize("font_size", [18.0, 24.0])
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_every_element_is_at_least_body_size(tmp_path: Path, font_size: float, theme: str) -> None:
+    article = article_from(tmp_path, "sink.md", KITCHEN_SINK)
+    r = render(
+        article,
+        font_size=font_size,
+        theme=theme,
+        clinic_name="Harbour Clinic",
+        clinic_phone="555 0100",
+        audio_url="https://example.org/leaflet.mp3",
+    )
+    assert r.problems == []
+    assert any(p.startswith("Important safety information, continued") for p in r.pages)
+    drawn = chars(r.result.data)
+    assert_no_small_type(drawn, font_size)
+    assert_inside_page(drawn)
+    # Contrast as printed: every character is in the theme's text colour.
+    text = THEMES[theme].text
+    expected = tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))
+    assert {c.colour for c in drawn} == {expected}
+
+
+# -- 3. bookmarks -----------------------------------------------------------------------------
+
+
+def expected_bookmarks(article: Article) -> list[str]:
+    return [sentence_case(article.title)] + [
+        sentence_case(s.heading)
+        for s in article.sections
+        if s.heading and s.kind is not SectionKind.BOILERPLATE
+    ]
+
+
+def check_bookmarks(r: Rendered) -> None:
+    marks = bookmarks(r.result.data)
+    assert [m.title for m in marks] == expected_bookmarks(r.article)
+    assert [(m.title, m.page + 1) for m in marks] == r.result.outline
+    pages = [squeeze(p) for p in r.pages]
+    for mark in marks:
+        assert squeeze(r.result.printable(mark.title)) in pages[mark.page], mark
+    assert [m.page for m in marks] == sorted(m.page for m in marks)
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=INPUT_IDS)
+def test_bookmarks_lead_to_their_headings(path: Path) -> None:
+    check_bookmarks(rendered(path))
+
+
+def test_bookmarks_lead_to_their_headings_in_the_seeds(seed_labels: dict[str, Any]) -> None:
+    for path in seed_paths(seed_labels):
+        check_bookmarks(rendered(path))
+
+
+def test_bookmarks_nest_and_read_in_sentence_case(tmp_path: Path) -> None:
+    article = article_from(
+        tmp_path,
+        "caps.md",
+        "# PATIENT GUIDE\n\nIntro.\n\n## WHAT IS IT?\n\nA tablet.\n\n### HOW TO TAKE IT\n\n"
+        "With water.\n\n## Side effects\n\nYou may feel sick.\n\n## Share this page\n\n",
+    )
+    r = render(article)
+    marks = bookmarks(r.result.data)
+    assert [(m.title, m.level) for m in marks] == [
+        ("Patient guide", 0),
+        ("What is it?", 0),
+        ("How to take it", 1),
+        ("Side effects", 0),
+    ]
+    assert marks[1].count > 0, "the outline opens with its sub-headings showing"
+    assert "WHAT IS IT" not in r.text and "What is it?" in r.text
+
+
+# -- 4. metadata --------------------------------------------------------------------------------
+
+
+def test_metadata_title_language_and_viewer_preferences() -> None:
+    path = CONTENT / "ketamine-therapy.md"
+    r = rendered(path)
+    meta, page_mode = metadata(r.result.data)
+    assert meta["Title"] == r.article.title
+    assert meta["Creator"].startswith("renderer")
+    assert meta["Subject"] and meta["Keywords"]
+    assert page_mode == pdfium_c.PAGEMODE_USEOUTLINES
+    data = r.result.data
+    assert f"/Lang ({r.article.language})".encode() in data
+    assert b"/DisplayDocTitle true" in data
+    assert b"/PageMode /UseOutlines" in data
+
+
+def test_metadata_keeps_a_regional_language() -> None:
+    r = rendered(FIXTURES / "footer-disclaimer.html")
+    assert r.article.language == "en-GB"
+    assert b"/Lang (en-GB)" in r.result.data
+
+
+# -- 5. contrast ----------------------------------------------------------------------------------
+
+
+def test_contrast_ratio_of_black_on_white() -> None:
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#777777") == pytest.approx(1)
+
+
+@pytest.mark.parametrize("name", sorted(THEMES))
+def test_every_theme_meets_wcag_aaa(name: str) -> None:
+    theme = THEMES[name]
+    assert contrast_ratio(theme.text, theme.background) >= 7
+    assert contrast_ratio(theme.box, theme.background) >= 7
+
+
+# -- 6. injection -----------------------------------------------------------------------------------
+
+HOSTILE = [
+    "<font size=80>big</font>",
+    "&copy;",
+    "<b>bold</b>",
+    "AT&T",
+    "x < y",
+    '<img src="/etc/passwd"/>',
+    '<a href="javascript:alert(1)">x</a>',
+]
+
+
+def test_markup_in_the_text_is_printed_literally(tmp_path: Path) -> None:
+    text = "Injection test\n\nThis paragraph has " + " and ".join(HOSTILE) + " in it.\n"
+    article = article_from(tmp_path, "hostile.txt", text)
+    r = render(article)
+    for snippet in HOSTILE:
+        assert snippet in r.text, snippet
+    drawn = chars(r.result.data)
+    heading_size = 18.0 * HEADING_SCALE
+    big = "".join(c.char for c in drawn if c.size > heading_size + TOLERANCE)
+    assert big == squeeze(article.title), "only the title is bigger than a heading"
+    assert_no_small_type(drawn, 18.0)
+    data = r.result.data.lower()
+    for forbidden in (b"javascript", b"/uri", b"/annot", b"/js", b"/launch", b"/subtype /image"):
+        assert forbidden not in data, forbidden
+
+
+def test_markup_in_a_title_and_heading_is_printed_literally(tmp_path: Path) -> None:
+    article = article_from(
+        tmp_path,
+        "hostile.txt",
+        "AT&T <b>guide</b>\n\nIntro words here.\n\nUse x < y & <i>more</i>\n\nText here.\n",
+    )
+    title, heading = "AT&T <b>guide</b>", "Use x < y & <i>more</i>"
+    assert (article.title, article.sections[-1].heading) == (title, heading)
+    r = render(article)
+    meta, _ = metadata(r.result.data)
+    assert meta["Title"] == title
+    assert [m.title for m in bookmarks(r.result.data)] == [title, heading]
+    assert f"{title} Intro words here. {heading} Text here. {title} ·" in r.text
+
+
+# -- 7. long words and wide tables ------------------------------------------------------------------
+
+LONG_WORDS = f"""# Long words
+
+A paragraph with {LONG_WORD} in it.
+
+- A list item with {LONG_WORD} in it.
+
+| Name | Value |
+|---|---|
+| Cell {LONG_WORD} | short |
+
+## Side effects
+
+A warning with {LONG_WORD} in it.
+"""
+
+
+@pytest.mark.parametrize(
+    ("page_size", "font_size"), [("letter", 18.0), ("a4", 24.0)], ids=["letter-18pt", "a4-24pt"]
+)
+def test_a_400_character_word_stays_on_the_page(
+    tmp_path: Path, page_size: str, font_size: float
+) -> None:
+    article = article_from(tmp_path, "long.md", LONG_WORDS)
+    r = render(article, page_size=page_size, font_size=font_size)
+    # Read without the footers: at 32 pt the word runs from one page onto the next.
+    assert (
+        squeeze(r.body).count(squeeze(LONG_WORD)) == 4
+    )  # paragraph, list item, table cell, warning
+    assert r.problems == []
+    drawn = chars(r.result.data)
+    assert_inside_page(drawn)
+    assert_no_small_type(drawn, font_size)
+
+
+WIDE_HEADER = " | ".join(f"Header{i}" for i in range(1, 10))
+WIDE_ROW = " | ".join(f"value{i}" for i in range(1, 10))
+WIDE_TABLE = f"| {WIDE_HEADER} |\n|{'---|' * 9}\n| {WIDE_ROW} |\n"
+
+
+def test_a_wide_table_is_read_as_header_value_lines(tmp_path: Path) -> None:
+    article = article_from(
+        tmp_path,
+        "wide.md",
+        f"# Wide\n\n## Doses\n\n{WIDE_TABLE}\n## Side effects\n\n{WIDE_TABLE}",
+    )
+    assert [s.protected for s in article.sections] == [False, True]
+    r = render(article)
+    lines = [collapsed(line) for page in r.pages for line in page.splitlines()]
+    for i in range(1, 10):
+        assert lines.count(f"Header{i}: value{i}") == 2
+    assert r.problems == []
+    assert_inside_page(chars(r.result.data))
+
+
+def test_a_narrow_table_stays_a_table(tmp_path: Path) -> None:
+    article = article_from(
+        tmp_path, "narrow.md", "# Doses\n\n| Dose | When |\n|---|---|\n| 5 mg | Morning |\n"
+    )
+    r = render(article)
+    assert "Dose When 5 mg Morning" in r.text
+    assert "Dose:" not in r.text
+
+
+# -- 8. characters no font can draw -------------------------------------------------------------
+
+GLYPHS = """# Glyphs
+
+Take ≥ 5 µg at 20 ° ± 2.
+
+A smile 😀 and medicine 薬 and 药 here.
+
+## Side effects
+
+Call us 😀 if you feel unwell.
+"""
+
+
+def test_symbols_are_drawn_and_undrawable_characters_are_marked(tmp_path: Path) -> None:
+    article = article_from(tmp_path, "glyphs.md", GLYPHS)
+    r = render(article)
+    for symbol in ("≥", "µ", "°", "±"):
+        assert symbol in " ".join(r.pages)
+    assert "A smile [?] and medicine [?] and [?] here." in r.text
+    warning = " ".join(r.result.warnings)
+    for code in ("U+1F600", "U+85AC", "U+836F"):
+        assert code in warning
+    for symbol in ("≥", "µ", "°", "±"):
+        assert f"U+{ord(symbol):04X}" not in warning
+    # The protected paragraph with an emoji is proven whole, as the PDF can show it...
+    assert r.problems == []
+    # ...and only because the proof knows what the PDF shows.
+    assert missing_passages(protected_passages(article), r.body) != []
+
+
+def test_with_only_the_bundled_font_missing_symbols_are_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vera = tuple(f for f in fonts.KNOWN_FAMILIES if f[0] == "Bitstream Vera Sans")
+    assert len(vera) == 1
+    monkeypatch.setattr(fonts, "KNOWN_FAMILIES", vera)
+    article = article_from(tmp_path, "vera.md", "# Vera\n\nDone ✓ when the dose is ≥ 5 µg.\n")
+    r = render(article)
+    assert r.result.font == "Bitstream Vera Sans"
+    assert collapsed("Done [?] when the dose is ≥ 5 µg.") in r.text
+    assert any("U+2713" in w for w in r.result.warnings)
+    assert_no_small_type(chars(r.result.data), 18.0)
+
+
+# -- 9. determinism ---------------------------------------------------------------------------------
+
+
+def test_the_same_article_gives_the_same_bytes(tmp_path: Path) -> None:
+    path = CONTENT / "ketamine-therapy.md"
+    first = build_pdf(analysed(path), LargePrintOptions()).data
+    other = build_pdf(analysed(FIXTURES / "cp1252-leaflet.txt"), LargePrintOptions()).data
+    assert other != first
+    assert build_pdf(analysed(path), LargePrintOptions()).data == first
+    assert b"D:20000101000000" in first  # no clock time in the file
+
+
+def test_rendering_into_two_folders_gives_identical_files(tmp_path: Path) -> None:
+    path = CONTENT / "ketamine-clinic-page.html"
+    a = render_file(path, Options(), tmp_path / "a", "page", CUES)
+    b = render_file(path, Options(), tmp_path / "b", "page", CUES)
+    assert a.pdf != b.pdf
+    assert a.pdf.read_bytes() == b.pdf.read_bytes()
+
+
+def test_another_process_gives_the_same_bytes(tmp_path: Path) -> None:
+    path = FIXTURES / "stray-disclaimer.md"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-m", "renderer", "render", str(path), "-o", str(tmp_path), "--quiet"],
+        check=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+    )
+    written = tmp_path / "stray-disclaimer" / "stray-disclaimer.pdf"
+    assert written.read_bytes() == rendered(path).result.data
+
+
+# -- 10. protected boxes ----------------------------------------------------------------------------
+
+
+def test_a_long_protected_section_says_it_continues(tmp_path: Path) -> None:
+    sentences = [
+        f"Warning {i}: you may feel dizzy or sick for a while after the dose." for i in range(60)
+    ]
+    article = article_from(
+        tmp_path,
+        "long-box.md",
+        "# Long box\n\nIntro.\n\n## Side effects\n\n"
+        + "\n\n".join(sentences)
+        + "\n\n## After\n\nThe end.\n",
+    )
+    r = render(article)
+    pages = [collapsed(p) for p in r.pages]
+    first = next(i for i, p in enumerate(pages) if "Warning 0:" in p)
+    last = next(i for i, p in enumerate(pages) if "Warning 59:" in p)
+    assert last > first
+    for page in pages[first + 1 : last + 1]:
+        assert page.startswith("Important safety information, continued")
+    assert not any("continued" in p for p in pages[: first + 1])
+    assert not any("continued" in p for p in pages[last + 1 :])
+    assert r.problems == []
+
+
+@pytest.mark.parametrize("filler", range(12))
+def test_a_short_protected_section_is_kept_on_one_page(tmp_path: Path, filler: int) -> None:
+    before = "\n\n".join(["Plain words about parking and buses near the clinic. " * 3] * filler)
+    article = article_from(
+        tmp_path,
+        "short-box.md",
+        f"# Short box\n\n{before}\n\n## Side effects\n\nYou may feel dizzy. You may feel sick."
+        "\n\nCall us if it lasts. This is the last sentence.\n\n## After\n\nThe end.\n",
+    )
+    r = render(article)
+    pages = [collapsed(p) for p in r.pages]
+    [label] = [i for i, p in enumerate(pages) if "Important safety information" in p]
+    [heading] = [i for i, p in enumerate(pages) if "Side effects" in p]
+    [last] = [i for i, p in enumerate(pages) if "This is the last sentence." in p]
+    assert label == heading == last
+    assert "continued" not in " ".join(pages)
+
+
+def test_a_disclaimer_headed_disclaimer_is_labelled_once(tmp_path: Path) -> None:
+    article = article_from(
+        tmp_path,
+        "disclaimer.md",
+        "# Handout\n\nIntro.\n\n## Disclaimer\n\nThis page is general information, "
+        "not medical advice.\n",
+    )
+    assert article.sections[-1].kind is SectionKind.DISCLAIMER
+    r = render(article)
+    assert r.text.count("Disclaimer") == 1
+    assert r.problems == []
+
+
+def test_a_protected_paragraph_in_an_ordinary_section_is_labelled() -> None:
+    r = rendered(FIXTURES / "stray-disclaimer.md")
+    assert "Disclaimer This page does not replace advice from your doctor." in r.text
+
+
+# -- 11. options ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("font_size", 12.0),
+        ("font_size", 40.0),
+        ("theme", "neon"),
+        ("page_size", "legal"),
+        ("audio_url", "javascript:x"),
+        ("audio_url", "file:///etc/passwd"),
+    ],
+)
+def test_bad_print_options_are_usage_errors(option: str, value: Any) -> None:
+    with pytest.raises(UsageError) as caught:
+        LargePrintOptions(**{option: value})
+    assert caught.value.exit_code == 2
+    assert f"--{option.replace('_', '-')}" in str(caught.value)
+
+
+def test_a_missing_font_file_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "ClinicSans.ttf"
+    with pytest.raises(UsageError) as caught:
+        build_pdf(analysed(FIXTURES / "cp1252-leaflet.txt"), LargePrintOptions(font=missing))
+    assert caught.value.exit_code == 2 and str(missing) in str(caught.value)
+
+
+@pytest.mark.parametrize("head", [b"", b"\x00\x01\x00\x00", b"OTTO", b"ttcf"])
+def test_a_font_file_that_is_not_truetype_is_a_usage_error(tmp_path: Path, head: bytes) -> None:
+    bad = tmp_path / f"not-a-font-{head.hex() or 'random'}.ttf"
+    bad.write_bytes(head + random.Random(7).randbytes(4000))
+    with pytest.raises(UsageError) as caught:
+        build_pdf(analysed(FIXTURES / "cp1252-leaflet.txt"), LargePrintOptions(font=bad))
+    assert caught.value.exit_code == 2 and str(bad) in str(caught.value)
+
+
+def test_a_clinic_font_is_used(tmp_path: Path) -> None:
+    serif = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not serif.is_file():
+        pytest.skip("DejaVu Serif is not installed")
+    r = render(analysed(FIXTURES / "cp1252-leaflet.txt"), font=serif)
+    assert r.result.font == "DejaVuSerif"
+    assert r.problems == []
+
+
+def test_the_audio_address_is_printed_with_its_label() -> None:
+    url = "https://example.org/a.mp3"
+    r = render(
+        analysed(FIXTURES / "cp1252-leaflet.txt"),
+        audio_url=url,
+        clinic_name="Harbour Clinic",
+        clinic_phone="555 0100",
+    )
+    assert "Listen to this handout" in r.text
+    assert url in squeeze(r.text)
+    assert "Harbour Clinic · Phone 555 0100" in r.text
+    assert b"/URI" not in r.result.data  # printed for reading, not a link that could run
+    assert r.problems == []
+
+
+# -- 12. writing the file ---------------------------------------------------------------------------
+
+
+def test_render_file_writes_the_pdf_under_its_slug(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = render_file(FIXTURES / "stray-disclaimer.md", Options(), out, "stray", CUES)
+    assert result.pdf == out / "stray" / "stray.pdf"
+    data = result.pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert result.pages == len(pdf_pages(data))
+    assert sorted(p.name for p in out.rglob("*")) == ["stray", "stray.pdf"]
+
+
+def test_a_failed_proof_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("renderer.pipeline.missing_passages", lambda *args, **kwargs: ["x"])
+    out = tmp_path / "out"
+    with pytest.raises(VerificationError) as caught:
+        render_file(FIXTURES / "stray-disclaimer.md", Options(), out, "stray", CUES)
+    assert "x" in str(caught.value) and "stray-disclaimer.md" in str(caught.value)
+    assert not (out / "stray" / "stray.pdf").exists()
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
+# -- 13. the command line ---------------------------------------------------------------------------
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return write(
+        tmp_path,
+        "good.md",
+        "# Good\n\n## Side effects\n\nYou may feel dizzy. Sit down until it passes.\n",
+    )
+
+
+def test_cli_render_prints_where_each_pdf_went(
+    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "printed"
+    code, stdout, stderr = run(["render", str(good), "-o", str(out)], capsys)
+    assert code == 0 and stderr == ""
+    target = out / "good" / "good.pdf"
+    assert f"{good} -> {target} (1 pages)" in stdout
+    assert target.is_file()
+
+
+def test_cli_render_carries_on_past_a_bad_file(
+    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = write(tmp_path, "empty.md", "")
+    other = write(tmp_path, "other.md", "# Other\n\nJust words.\n")
+    out = tmp_path / "printed"
+    code, stdout, stderr = run(
+        ["render", str(good), str(empty), str(other), "-o", str(out)], capsys
+    )
+    assert code == 1
+    assert stderr.count("\n") == 1 and str(empty) in stderr
+    assert (out / "good" / "good.pdf").is_file() and (out / "other" / "other.pdf").is_file()
+    assert not (out / "empty").exists()
+    assert "Rendered 2 of 3 articles" in stdout
+
+
+def test_cli_render_refuses_audio(
+    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, stderr = run(["render", str(good), "--formats", "audio", "-o", str(tmp_path)], capsys)
+    assert code == 2
+    assert "--formats audio" in stderr and "pdf" in stderr
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_cli_render_names_a_missing_font(
+    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    font = tmp_path / "Clinic.ttf"
+    code, _, stderr = run(["render", str(good), "--font", str(font), "-o", str(tmp_path)], capsys)
+    assert code == 2 and str(font) in stderr
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_cli_render_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["render", "--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "renderer render handouts/ -o printed/" in out
+
+
+# -- regressions: bugs found by these tests and fixed --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Side effects " + "W" * 400, " ".join(["Wonderful"] * 60)],
+    ids=["protected-long-word", "600-characters"],
+)
+def test_a_heading_taller_than_the_space_left_renders(tmp_path: Path, heading: str) -> None:
+    article = article_from(
+        tmp_path, "heading.md", f"# Headings\n\nIntro.\n\n## {heading}\n\nYou may feel sick.\n"
+    )
+    r = render(article)
+    assert squeeze(heading) in squeeze(r.body)
+
+
+def test_a_truncated_font_file_is_a_usage_error(tmp_path: Path) -> None:
+    source = Path(fonts.KNOWN_FAMILIES[-1][1]).read_bytes()
+    bad = tmp_path / "truncated.ttf"
+    bad.write_bytes(source[:1000])
+    with pytest.raises(UsageError):
+        build_pdf(analysed(FIXTURES / "cp1252-leaflet.txt"), LargePrintOptions(font=bad))
+
+
+def test_the_footer_shows_every_character_of_the_title(tmp_path: Path) -> None:
+    article = article_from(tmp_path, "beta.md", "# Vitamin β guide\n\nSome words.\n")
+    r = render(article)
+    if r.result.font != "Tiresias LPfont":
+        pytest.skip("needs a primary font without Greek")
+    last_line = r.pages[0].splitlines()[-2]
+    assert "Vitamin β guide" in last_line
+
+
+def test_soft_hyphens_in_long_words_do_not_stop_a_render(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "shy.md",
+        "# Shy\n\n## Side effects\n\nDo not take it with pseudo\u00adephedrine\u00adhydro"
+        "\u00adchloride or dextro\u00admethorphan\u00adhydro\u00adbromide tablets.\n",
+    )
+    options = Options(print=LargePrintOptions(font_size=24.0))
+    render_file(path, options, tmp_path / "out", "shy", CUES)
+
+
+@pytest.mark.parametrize(("page_size", "font_size"), [("letter", 28.0), ("a4", 32.0)])
+def test_the_continued_label_stays_on_the_page(
+    tmp_path: Path, page_size: str, font_size: float
+) -> None:
+    sentences = [f"Warning {i}: you may feel dizzy or sick." for i in range(40)]
+    article = article_from(
+        tmp_path, "box.md", "# Box\n\n## Side effects\n\n" + "\n\n".join(sentences) + "\n"
+    )
+    r = render(article, page_size=page_size, font_size=font_size)
+    label = "Important safety information, continued"  # wrapped onto two lines at large sizes
+    assert any(comparable_text(p).startswith(label) for p in r.pages)
+    assert_inside_page(chars(r.result.data))
+
+
+def test_a_deeply_nested_list_stays_on_the_page(tmp_path: Path) -> None:
+    items = "\n".join("  " * depth + f"- level {depth} item" for depth in range(10))
+    article = article_from(tmp_path, "deep.md", f"# Deep\n\n{items}\n")
+    assert_inside_page(chars(render(article, font_size=32.0).result.data))
+
+
+def test_a_long_protected_section_starts_where_the_text_ends(tmp_path: Path) -> None:
+    sentences = [
+        f"Warning {i}: you may feel dizzy or sick for a while after the dose." for i in range(60)
+    ]
+    article = article_from(
+        tmp_path,
+        "long-box.md",
+        "# Long box\n\nIntro.\n\n## Side effects\n\n" + "\n\n".join(sentences),
+    )
+    r = render(article)
+    assert "Side effects" in r.pages[0]
