@@ -1,7 +1,8 @@
 """renderer: large-print PDFs, spoken versions and readability reports for health articles."""
 
 from renderer.analysis.sections import CueSet, classify_article, load_cues
-from renderer.config import Options
+from renderer.batch import render_all
+from renderer.config import LargePrintOptions, Options
 from renderer.errors import ConfigError, DependencyError, InputError, RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, load_article
 from renderer.model import (
@@ -17,7 +18,7 @@ from renderer.model import (
     article_to_json,
     protected_passages,
 )
-from renderer.pipeline import analyse
+from renderer.pipeline import RenderResult, analyse, render_file
 from renderer.version import VERSION
 
 __version__ = VERSION
@@ -32,10 +33,12 @@ __all__ = [
     "DependencyError",
     "DroppedRegion",
     "InputError",
+    "LargePrintOptions",
     "ListItem",
     "Options",
     "ProtectedPassage",
     "Readability",
+    "RenderResult",
     "RendererError",
     "Section",
     "SectionKind",
@@ -48,4 +51,6 @@ __all__ = [
     "load_article",
     "load_cues",
     "protected_passages",
+    "render_all",
+    "render_file",
 ]

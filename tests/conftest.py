@@ -34,6 +34,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`renderer ARGS` in this process: its exit code, stdout and stderr."""
+    from renderer.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.fixture(scope="session")
 def seed_labels() -> dict[str, Any]:
     if not (SEEDS / "labels.json").is_file():

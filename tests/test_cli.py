@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO, SEEDS
+from conftest import CONTENT, REPO, SEEDS, run_cli
 from renderer.cli import main
 
 GOOD = (
@@ -17,10 +17,7 @@ GOOD = (
 )
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

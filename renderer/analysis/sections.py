@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,6 @@ class CueSet:
     headings: dict[SectionKind, Cue]
     sentences: dict[SectionKind, Cue]
     paragraphs: dict[SectionKind, Cue]
-    sources: tuple[str, ...] = field(default=())
 
 
 def _normalise(text: str) -> str:
@@ -166,7 +165,6 @@ def load_cues(extra: Sequence[Path] = ()) -> CueSet:
         headings=by_place["headings"],
         sentences=by_place["sentences"],
         paragraphs=by_place["paragraphs"],
-        sources=tuple(str(p) for p in extra),
     )
 
 

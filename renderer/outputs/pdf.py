@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,15 +107,17 @@ class Layout:
         return cls(width, height, size, leading, side, side, MIN_MARGIN, MIN_MARGIN + 2 * leading)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PdfResult:
+    """A built handout: its bytes, and what proving and reporting on it need."""
+
     data: bytes
     pages: int
     font: str
     warnings: list[str]
-    outline: list[tuple[str, int]]
-    footer: str
-    printable: Any = field(repr=False, default=None)  # str -> str: text as the PDF shows it
+    outline: list[tuple[str, int]]  # (heading as shown, 1-based page)
+    footer: str  # the running footer's text before "Page N of M"
+    printable: Callable[[str], str] = field(repr=False)  # text as the PDF can show it
 
 
 class _Heading(Paragraph):  # type: ignore[misc]

@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from conftest import CONTENT, FIXTURES, REPO, SEEDS
+from conftest import CONTENT, FIXTURES, REPO, SEEDS, run_cli
 from renderer.analysis.sections import load_cues
 from renderer.cli import main
 from renderer.config import LargePrintOptions, Options
@@ -743,10 +743,7 @@ def test_a_failed_proof_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 # -- 13. the command line ---------------------------------------------------------------------------
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture
