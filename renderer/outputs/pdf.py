@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -576,9 +577,14 @@ class _Builder:
         return out
 
 
+@functools.cache
+def _measuring_canvas() -> Canvas:
+    return Canvas(io.BytesIO())
+
+
 def _height(flowables: list[Flowable], width: float) -> float:
     """The height the flowables need in a column of this width (spaces between them included)."""
-    canvas = Canvas(io.BytesIO())
+    canvas = _measuring_canvas()
     total = 0.0
     for flowable in flowables:
         _, height = flowable.wrapOn(canvas, width, 1e9)
