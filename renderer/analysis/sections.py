@@ -229,11 +229,15 @@ def _heading_kind(heading: str | None, cues: CueSet) -> tuple[SectionKind, str] 
 
 
 def classify_section(
-    section: Section, cues: CueSet, inherited: tuple[SectionKind, str] | None = None
+    section: Section,
+    cues: CueSet,
+    inherited: tuple[SectionKind, str] | None = None,
+    is_parent: bool = False,
 ) -> Section:
     """Decide a section's kind and protection, and protect its warning or disclaimer blocks.
 
-    `inherited` is the protective heading cue of an enclosing section, if any.
+    `inherited` is the protective heading cue of an enclosing section, if any; `is_parent`
+    says sub-sections follow, so a heading without text of its own is structure, not residue.
     """
     blocks = _classify_blocks(section.blocks, cues)
     judged = replace(section, blocks=blocks)
@@ -248,6 +252,8 @@ def classify_section(
         kind, heading = inherited
         return _protect(judged, kind, f'under the heading "{heading}"')
     if not blocks:
+        if is_parent:
+            return replace(judged, kind=SectionKind.GENERAL, reason=None)
         return replace(judged, kind=SectionKind.BOILERPLATE, reason="no text")
     if not safety_text and (
         (by_heading and by_heading[0] is SectionKind.BOILERPLATE) or _is_residue(judged, cues)
@@ -316,9 +322,21 @@ def _protect(section: Section, kind: SectionKind, reason: str) -> Section:
     return replace(section, blocks=blocks, kind=kind, protected=True, reason=reason)
 
 
-def _rescue(region: DroppedRegion, cues: CueSet) -> SectionKind | None:
-    """The protective kind of a dropped region's text, if it carries safety language."""
-    return _judge_units([region.text], cues).kind if region.text.strip() else None
+def _safety_kind(text: str, cues: CueSet) -> SectionKind | None:
+    """The protective kind of a lone piece of text (a title, a page footer), if it is one."""
+    return _judge_units([text], cues).kind if text.strip() else None
+
+
+def _protected_text(text: str, kind: SectionKind, reason: str) -> Section:
+    """A section made of one protected paragraph (its index is set when sections are joined)."""
+    return Section(
+        index=0,
+        heading=None,
+        blocks=(Block(BlockKind.PARAGRAPH, text=text),),
+        kind=kind,
+        protected=True,
+        reason=reason,
+    )
 
 
 def classify_article(article: Article, cues: CueSet) -> Article:
@@ -334,7 +352,7 @@ def classify_article(article: Article, cues: CueSet) -> Article:
             and not is_parent
             and section.heading
             and _heading_kind(section.heading, cues) is None
-            and _judge_units([section.heading], cues).kind
+            and _safety_kind(section.heading, cues)
         ):
             # A "heading" with nothing under it that reads as a warning ("Do not drive for 24
             # hours") is a statement the loader could not tell from a heading: keep it as text.
@@ -344,17 +362,7 @@ def classify_article(article: Article, cues: CueSet) -> Article:
         while ancestors and ancestors[-1][0] >= section.level:
             ancestors.pop()
         inherited = next((cue for _, cue in reversed(ancestors) if cue), None)
-        result = classify_section(section, cues, inherited)
-        following = article.sections[position + 1 : position + 2]
-        if (
-            not section.blocks
-            and following
-            and following[0].level > section.level
-            and result.kind is SectionKind.BOILERPLATE
-        ):
-            # A heading that only introduces sub-sections is structure, not residue.
-            result = replace(result, kind=SectionKind.GENERAL, reason=None)
-        classified.append(result)
+        classified.append(classify_section(section, cues, inherited, is_parent))
         own = _heading_kind(section.heading, cues)
         ancestors.append(
             (
@@ -365,37 +373,20 @@ def classify_article(article: Article, cues: CueSet) -> Article:
 
     before: list[Section] = []
     after: list[Section] = []
-    title_kind = _judge_units([article.title], cues).kind
+    title_kind = _safety_kind(article.title, cues)
     if title_kind is not None:
         # A leaflet may open with its warning ("DO NOT DRIVE AFTER TAKING THIS MEDICINE"); a
         # title is not a protected passage, so the warning is repeated as one.
-        before.append(
-            Section(
-                index=0,
-                heading=None,
-                blocks=(Block(BlockKind.PARAGRAPH, text=article.title),),
-                kind=title_kind,
-                protected=True,
-                reason="the title is itself a warning",
-            )
-        )
+        before.append(_protected_text(article.title, title_kind, "the title is itself a warning"))
     dropped: list[DroppedRegion] = []
     for region in article.dropped:
-        kind = _rescue(region, cues)
+        kind = _safety_kind(region.text, cues)
         if kind is None:
             dropped.append(region)
             continue
         dropped.append(replace(region, kept=True))
         reason = f"kept from the page's {region.region}: it carries {kind.value} language"
-        rescued = Section(
-            index=0,
-            heading=None,
-            blocks=(Block(kind=BlockKind.PARAGRAPH, text=region.text),),
-            kind=kind,
-            protected=True,
-            reason=reason,
-        )
-        (before if region.before_main else after).append(rescued)
+        (before if region.before_main else after).append(_protected_text(region.text, kind, reason))
     sections = tuple(
         replace(section, index=i) for i, section in enumerate((*before, *classified, *after))
     )
