@@ -353,19 +353,21 @@ class _Builder:
             **kwargs,
         )
 
-    def heading(self, text: str, level: int) -> list[Flowable]:
+    def heading(self, text: str, level: int) -> _Heading:
+        """A heading in sentence case that adds itself to the outline (level 0: the title)."""
         shown = _sentence_case(text)
         style = self.styles.title if level == 0 else self.styles.heading
-        markup = self.fonts.markup(shown, bold=True)
-        # A heading never ends a page: it needs room for itself and three lines after it.
-        room = (
-            style.leading * max(1, len(shown) // 30) + 3 * self.layout.leading + style.spaceBefore
-        )
         outline_level = 0 if level <= 2 else 1
-        return [
-            CondPageBreak(room),
-            _Heading(markup, style, entry=(shown, outline_level, self.outline)),
-        ]
+        return _Heading(
+            self.fonts.markup(shown, bold=True), style, entry=(shown, outline_level, self.outline)
+        )
+
+    def keep_room(self, *flowables: Flowable) -> CondPageBreak:
+        """A page break unless these flowables and three lines of body text still fit: a heading
+        or a box label never ends a page."""
+        return CondPageBreak(
+            _height(list(flowables), self.layout.frame_width) + 3 * self.layout.leading
+        )
 
     def block(self, block: Block) -> list[Flowable]:
         if block.kind is BlockKind.LIST:
@@ -410,38 +412,29 @@ class _Builder:
         layout = self.layout
         padding = layout.font_size * 0.4
         face = self.fonts.primary.regular.name
-        # A column must fit its longest word and about eight characters at body size.
-        min_width = pdfmetrics.stringWidth("abcdefgh", face, layout.font_size)
-        widths = []
-        for c in range(columns):
-            cells = [row[c] for row in (block.header, *block.rows) if c < len(row)]
-            longest = max(
-                (
-                    pdfmetrics.stringWidth(w, face, layout.font_size)
-                    for cell in cells
-                    for w in cell.split()
-                ),
-                default=0.0,
-            )
-            widths.append(max(min_width, longest) + 2 * padding)
-        if sum(widths) > layout.frame_width:
+
+        def width(text: str) -> float:
+            return float(pdfmetrics.stringWidth(text, face, layout.font_size))
+
+        # A column must fit its longest word and about eight characters; beyond that, spare
+        # width goes to the columns whose text would otherwise wrap, in proportion.
+        min_width = width("abcdefgh")
+        columns_text = [
+            [row[c] for row in (block.header, *block.rows) if c < len(row)] for c in range(columns)
+        ]
+        needed = [
+            max([min_width, *(width(w) for cell in cells for w in cell.split())]) + 2 * padding
+            for cells in columns_text
+        ]
+        if sum(needed) > layout.frame_width:
             return self.table_as_lines(block)
-        natural = []
-        for c in range(columns):
-            cells = [row[c] for row in (block.header, *block.rows) if c < len(row)]
-            natural.append(
-                max(
-                    (pdfmetrics.stringWidth(cell, face, layout.font_size) for cell in cells),
-                    default=0.0,
-                )
-                + 2 * padding
-            )
-        spare = layout.frame_width - sum(widths)
-        extra = [max(0.0, n - w) for n, w in zip(natural, widths, strict=True)]
-        total_extra = sum(extra) or 1.0
-        col_widths = [w + spare * e / total_extra for w, e in zip(widths, extra, strict=True)]
-        if sum(extra) == 0:
-            col_widths = [w + spare / columns for w in widths]
+        natural = [max([0.0, *map(width, cells)]) + 2 * padding for cells in columns_text]
+        extra = [max(0.0, n - w) for n, w in zip(natural, needed, strict=True)]
+        spare = layout.frame_width - sum(needed)
+        col_widths = [
+            w + (spare * e / sum(extra) if sum(extra) else spare / columns)
+            for w, e in zip(needed, extra, strict=True)
+        ]
         rows: list[list[Paragraph]] = []
         if block.header:
             rows.append(
@@ -478,6 +471,7 @@ class _Builder:
         """A table too wide for large print, read as "Header: value" lines, a group per row."""
         out: list[Flowable] = []
         header = block.header
+        style = ParagraphStyle("row", parent=self.styles.body, spaceAfter=0)
         for row in block.rows:
             lines = []
             for i, cell in enumerate(row):
@@ -487,7 +481,6 @@ class _Builder:
                     if label
                     else self.fonts.markup(cell)
                 )
-            style = ParagraphStyle("row", parent=self.styles.body, spaceAfter=0)
             group: list[Flowable] = [Paragraph(line, style) for line in lines]
             group.append(Spacer(1, self.layout.font_size))
             out.append(KeepTogether(group))
@@ -500,20 +493,19 @@ class _Builder:
     ) -> list[Flowable]:
         label = LABELS[kind]
         pad = self.layout.font_size * 0.75
+        opening: list[Flowable] = [Spacer(1, pad)]
+        if not heading or heading.strip().lower() != label.lower():
+            opening.append(self.para(label, self.styles.label))  # not "Disclaimer" twice
+        if heading:
+            opening.append(self.heading(heading, level))
         inner: list[Flowable] = [
             _BoxMark(label),
             FrameBG(
                 color=None, strokeColor=colors.HexColor(self.theme.box), strokeWidth=_BOX_STROKE
             ),
-            Spacer(1, pad),
             Indenter(left=pad, right=pad),
+            *opening,
         ]
-        if not heading or heading.strip().lower() != label.lower():
-            inner.append(self.para(label, self.styles.label))  # not "Disclaimer" twice
-        if heading:
-            inner += self.heading(heading, level)[
-                1:
-            ]  # the box itself keeps the heading with its text
         for block in blocks:
             inner += self.block(block)
         inner += [
@@ -522,12 +514,12 @@ class _Builder:
             _BoxMark(None),
             Spacer(1, self.layout.font_size),
         ]
-        room = 2 * self.layout.leading + self.styles.heading.leading + 3 * self.layout.leading
+        room = self.keep_room(*opening)
         # Kept on one page with its heading when it fits on one; a longer box starts where it
         # is and breaks with a "continued" label, rather than leaving a page nearly blank.
         if _height(inner, self.layout.frame_width - 2 * pad) <= self.layout.frame_height:
-            return [CondPageBreak(room), KeepTogether(inner)]
-        return [CondPageBreak(room), *inner]
+            return [room, KeepTogether(inner)]
+        return [room, *inner]
 
     def section(self, section: Section) -> list[Flowable]:
         if section.kind is SectionKind.BOILERPLATE:
@@ -536,7 +528,8 @@ class _Builder:
             return self.boxed(section.kind, section.heading, section.level, section.blocks)
         out: list[Flowable] = []
         if section.heading:
-            out += self.heading(section.heading, section.level)
+            heading = self.heading(section.heading, section.level)
+            out += [self.keep_room(heading), heading]
         for block in section.blocks:
             if block.protected:
                 out += self.boxed(
@@ -547,7 +540,7 @@ class _Builder:
         return out
 
     def front_matter(self, article: Article, options: LargePrintOptions) -> list[Flowable]:
-        out = self.heading(article.title, 0)[1:]
+        out: list[Flowable] = [self.heading(article.title, 0)]
         contact = " · ".join(
             part
             for part in (
