@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,11 @@ def load_family(name: str, regular: Path, bold: Path | None) -> Family:
     return Family(name, face, _register(bold, name) if bold else face)
 
 
+def _without_soft_hyphens(text: str) -> str:
+    # A soft hyphen is an invisible break hint; reportlab would draw it as a hyphen.
+    return text.replace("\u00ad", "")
+
+
 @dataclass
 class FontSet:
     """The body family and, per character, the fallbacks; collects what had to be replaced."""
@@ -97,25 +103,29 @@ class FontSet:
     missing: dict[str, int] = field(default_factory=dict)
     substituted: dict[str, str] = field(default_factory=dict)
 
+    def face_for(self, char: str, bold: bool = False) -> Face | None:
+        """The face that draws `char`: the body face, else the first fallback that has it."""
+        faces = [self.primary, *self.fallbacks]
+        return next(
+            (face for face in (f.bold if bold else f.regular for f in faces) if face.draws(char)),
+            None,
+        )
+
     def runs(self, text: str, bold: bool = False) -> list[tuple[str, str]]:
         """`text` cut into (face name, text) runs: characters the font lacks go to the first
         fallback that has them, or become a visible marker counted in `missing`."""
         face = self.primary.bold if bold else self.primary.regular
-        # A soft hyphen is an invisible break hint; reportlab would draw it as a hyphen.
-        text = text.replace("\u00ad", "")
         runs: list[tuple[str, str]] = []
-        for char in text:
-            if char.isspace() or face.draws(char):
-                name, shown = face.name, char
+        for char in _without_soft_hyphens(text):
+            # Nearly every character is the body face's own: test that before any fallback.
+            found = face if char.isspace() or face.draws(char) else self.face_for(char, bold)
+            if found is None:
+                self.missing[char] = self.missing.get(char, 0) + 1
+                name, shown = face.name, MISSING_GLYPH_MARKER
             else:
-                faces = [f.bold if bold else f.regular for f in self.fallbacks]
-                fallback = next((f for f in faces if f.draws(char)), None)
-                if fallback is None:
-                    self.missing[char] = self.missing.get(char, 0) + 1
-                    name, shown = face.name, MISSING_GLYPH_MARKER
-                else:
-                    self.substituted[char] = fallback.path.name
-                    name, shown = fallback.name, char
+                if found is not face:
+                    self.substituted[char] = found.path.name
+                name, shown = found.name, char
             if runs and runs[-1][0] == name:
                 runs[-1] = (name, runs[-1][1] + shown)
             else:
@@ -131,12 +141,11 @@ class FontSet:
         )
 
     def printable(self, text: str) -> str:
-        """`text` as the PDF shows it: undrawable characters replaced by the marker."""
-        faces = [self.primary.regular, self.primary.bold]
-        faces += [face for f in self.fallbacks for face in (f.regular, f.bold)]
+        """`text` as the PDF shows it, without counting anything: what `runs` would draw."""
+        body = self.primary.regular
         return "".join(
-            c if c.isspace() or any(face.draws(c) for face in faces) else MISSING_GLYPH_MARKER
-            for c in text
+            c if c.isspace() or body.draws(c) or self.face_for(c) else MISSING_GLYPH_MARKER
+            for c in _without_soft_hyphens(text)
         )
 
     def warnings(self) -> list[str]:
@@ -150,20 +159,26 @@ class FontSet:
         return notes
 
 
-def resolve_fonts(custom: Path | None = None) -> FontSet:
-    """The clinic's font if given, else the first known family found; the rest are fallbacks."""
-    available = [
-        (name, regular, bold) for name, regular, bold in KNOWN_FAMILIES if regular.is_file()
-    ]
-    families = [
+@functools.cache
+def _installed_families() -> tuple[Family, ...]:
+    """The known families found on this machine, registered once per process."""
+    return tuple(
         load_family(name, regular, bold if bold.is_file() else None)
-        for name, regular, bold in available
-    ]
+        for name, regular, bold in KNOWN_FAMILIES
+        if regular.is_file()
+    )
+
+
+def resolve_fonts(custom: Path | None = None) -> FontSet:
+    """The clinic's font if given, else the first known family found; the rest are fallbacks.
+
+    A new FontSet each time: it counts the characters one document had to replace.
+    """
+    families = _installed_families()
     if custom is not None:
         if not custom.is_file():
             raise UsageError(f"{custom}: font file not found")
-        primary = load_family(custom.stem, custom, _bold_sibling(custom))
-        return FontSet(primary, tuple(families))
+        return FontSet(load_family(custom.stem, custom, _bold_sibling(custom)), families)
     if not families:  # pragma: no cover - reportlab always ships Vera
         raise UsageError("no TrueType font found; reinstall reportlab")
-    return FontSet(families[0], tuple(families[1:]))
+    return FontSet(families[0], families[1:])

@@ -547,11 +547,14 @@ def test_symbols_are_drawn_and_undrawable_characters_are_marked(tmp_path: Path) 
 
 
 def test_with_only_the_bundled_font_missing_symbols_are_warned_about(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     vera = tuple(f for f in fonts.KNOWN_FAMILIES if f[0] == "Bitstream Vera Sans")
     assert len(vera) == 1
     monkeypatch.setattr(fonts, "KNOWN_FAMILIES", vera)
+    # The installed families are looked up once per process: look again, and again afterwards.
+    fonts._installed_families.cache_clear()
+    request.addfinalizer(fonts._installed_families.cache_clear)
     article = article_from(tmp_path, "vera.md", "# Vera\n\nDone ✓ when the dose is ≥ 5 µg.\n")
     r = render(article)
     assert r.result.font == "Bitstream Vera Sans"
