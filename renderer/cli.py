@@ -149,8 +149,17 @@ def _inputs(paths: Sequence[Path], reporter: _Reporter) -> list[Path]:
     return files
 
 
+def _options(args: argparse.Namespace, print_options: LargePrintOptions | None = None) -> Options:
+    """The run's options from the flags both subcommands share (and the PDF's, for render)."""
+    return Options(
+        target_grade=args.target_grade,
+        cue_files=tuple(args.cues),
+        print=print_options or LargePrintOptions(),
+    )
+
+
 def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
-    options = Options(target_grade=args.target_grade, cue_files=tuple(args.cues))
+    options = _options(args)
     cues: CueSet = load_cues(options.cue_files)
     analyses: list[Article] = []
     for path in _inputs(args.paths, reporter):
@@ -175,22 +184,19 @@ def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
     return reporter.exit_code
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(f.strip() for f in value.split(",") if f.strip())
-    for name in formats:
+def _check_formats(value: str) -> None:
+    for name in (f.strip() for f in value.split(",") if f.strip()):
         if name == "audio":
             raise UsageError("--formats audio: spoken versions are not available yet; use pdf")
         if name != "pdf":
             raise UsageError(f"--formats takes pdf, not {name!r}")
-    return formats
 
 
 def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
-    _formats(args.formats)
-    options = Options(
-        target_grade=args.target_grade,
-        cue_files=tuple(args.cues),
-        print=LargePrintOptions(
+    _check_formats(args.formats)
+    options = _options(
+        args,
+        LargePrintOptions(
             page_size=args.page_size,
             font_size=args.font_size,
             theme=args.theme,
