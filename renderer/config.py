@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from renderer.errors import UsageError
+from renderer.errors import ConfigError, UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+def read_toml(
+    path: Path | None, what: str, default: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """A TOML file as a table: `path`, or when it is None the packaged file `default`
+    (package, name). `what` names the file in errors ("cue file", "lexicon")."""
+    try:
+        if path is None:
+            assert default is not None
+            raw = resources.files(default[0]).joinpath(default[1]).read_bytes()
+        else:
+            raw = path.read_bytes()
+        return tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found", path) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{what} is a folder, not a file", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {what}: {exc}", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} is not valid TOML: {exc}", path) from None
+
 
 # NIH asks for patient material below grade 8; AMA and AAFP ask for 6th grade or lower.
 DEFAULT_TARGET_GRADE = 8.0

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from renderer.analysis.sentences import split_sentences
+from renderer.config import read_toml
 from renderer.errors import ConfigError
 from renderer.model import Article, Block, BlockKind, DroppedRegion, Section, SectionKind
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 # A paragraph (list, table) or section is protected when more than this share of its sentences
 # carry safety cues ("one risk sentence in two" is a passing mention), and a section also when at
@@ -68,18 +62,7 @@ def _normalise(text: str) -> str:
 
 
 def _read_toml(path: Path | None) -> dict[str, Any]:
-    try:
-        if path is None:
-            raw = resources.files("renderer.analysis").joinpath("cues.toml").read_bytes()
-        else:
-            raw = path.read_bytes()
-        return tomllib.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("cue file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read cue file: {exc}", path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"cue file is not valid TOML: {exc}", path) from None
+    return read_toml(path, "cue file", ("renderer.analysis", "cues.toml"))
 
 
 def _string_list(value: Any, key: str, path: Path | None) -> list[str]:
