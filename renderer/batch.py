@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from renderer.analysis.sections import load_cues
 from renderer.config import Options
-from renderer.pipeline import RenderResult, render_file
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+from renderer.outputs.files import slug_text
+from renderer.pipeline import RenderResult, Toolkit, render_file
 
 
 def slugify(path: Path) -> str:
     """A folder and file name from the input's file name (never its content): safe anywhere."""
-    ascii_name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", ascii_name.lower()).strip("-")[:80] or "article"
+    return slug_text(path.stem) or "article"
 
 
 def assign_slugs(paths: Sequence[Path]) -> dict[Path, str]:
@@ -36,13 +31,13 @@ def assign_slugs(paths: Sequence[Path]) -> dict[Path, str]:
 
 
 def render_all(
-    paths: Sequence[Path], options: Options, out_dir: Path
+    paths: Sequence[Path], options: Options, out_dir: Path, kit: Toolkit | None = None
 ) -> Iterator[tuple[Path, RenderResult | Exception]]:
     """Render each article in turn, yielding its result or the error that stopped it."""
-    cues = load_cues(options.cue_files)
+    kit = kit or Toolkit.load(options)
     slugs = assign_slugs(paths)
     for path in paths:
         try:
-            yield path, render_file(path, options, out_dir, slugs[path], cues)
+            yield path, render_file(path, options, out_dir, slugs[path], kit)
         except Exception as error:  # one bad article must not stop the batch
             yield path, error

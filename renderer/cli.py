@@ -18,17 +18,23 @@ from rich.table import Table
 from renderer.analysis.sections import CueSet, load_cues
 from renderer.batch import render_all
 from renderer.config import (
+    AUDIO_FORMATS,
+    DEFAULT_RATE,
     DEFAULT_TARGET_GRADE,
     FONT_SIZE_RANGE,
     PAGE_SIZES,
+    RATE_RANGE,
     THEMES,
     LargePrintOptions,
     Options,
+    SpeechOptions,
+    parse_formats,
 )
 from renderer.errors import RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs
 from renderer.model import Article, Readability, Section, article_to_json
-from renderer.pipeline import RenderResult, analyse
+from renderer.outputs.speech import open_engine
+from renderer.pipeline import RenderResult, Toolkit, analyse
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -49,13 +55,24 @@ Exit codes: 0 all scored; 1 some inputs failed (the rest are still scored); 2 us
 RENDER_EXAMPLES = """\
 examples:
   renderer render                                  content/ into output/, as `make render` does
-  renderer render handouts/ -o printed/ --page-size a4 --font-size 24
+  renderer render handouts/ -o printed/ --page-size a4 --font-size 24 --formats pdf
   renderer render leaflet.md --theme cream --clinic-name "Harbour Clinic" --clinic-phone "555 0100"
   renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
+  renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
+  renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
 
-Each article becomes OUTPUT/<slug>/<slug>.pdf, written only once its text has been read back and
-every protected passage found whole. Exit codes: 0 all rendered; 1 some inputs failed (the rest
-are still rendered); 2 usage error; 3 a required dependency is missing.
+Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section) and
+<slug>.transcript.txt, written only once they have been read back and every protected passage
+found whole. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
+2 usage error; 3 a required dependency (the speech engine) is missing.
+"""
+
+VOICES_EXAMPLES = """\
+examples:
+  renderer voices                 every voice, with its languages
+  renderer voices --language es   the voices that speak Spanish
+
+Give an id or a language code to `renderer render --voice`.
 """
 
 
@@ -149,17 +166,8 @@ def _inputs(paths: Sequence[Path], reporter: _Reporter) -> list[Path]:
     return files
 
 
-def _options(args: argparse.Namespace, print_options: LargePrintOptions | None = None) -> Options:
-    """The run's options from the flags both subcommands share (and the PDF's, for render)."""
-    return Options(
-        target_grade=args.target_grade,
-        cue_files=tuple(args.cues),
-        print=print_options or LargePrintOptions(),
-    )
-
-
 def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
-    options = _options(args)
+    options = Options(target_grade=args.target_grade, cue_files=tuple(args.cues))
     cues: CueSet = load_cues(options.cue_files)
     analyses: list[Article] = []
     for path in _inputs(args.paths, reporter):
@@ -184,19 +192,22 @@ def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
     return reporter.exit_code
 
 
-def _check_formats(value: str) -> None:
-    for name in (f.strip() for f in value.split(",") if f.strip()):
-        if name == "audio":
-            raise UsageError("--formats audio: spoken versions are not available yet; use pdf")
-        if name != "pdf":
-            raise UsageError(f"--formats takes pdf, not {name!r}")
+def _summary(result: RenderResult) -> str:
+    parts = []
+    if result.pages is not None:
+        parts.append(f"PDF {result.pages} pages")
+    if result.audio_seconds is not None:
+        minutes, seconds = divmod(round(result.audio_seconds), 60)
+        parts.append(f"audio {minutes}:{seconds:02d} read by {result.voice}")
+    return "; ".join(parts)
 
 
 def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
-    _check_formats(args.formats)
-    options = _options(
-        args,
-        LargePrintOptions(
+    options = Options(
+        target_grade=args.target_grade,
+        cue_files=tuple(args.cues),
+        formats=parse_formats(args.formats),
+        print=LargePrintOptions(
             page_size=args.page_size,
             font_size=args.font_size,
             theme=args.theme,
@@ -205,10 +216,18 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
             clinic_phone=args.clinic_phone,
             audio_url=args.audio_url,
         ),
+        speech=SpeechOptions(
+            voice=args.voice,
+            rate=args.rate,
+            audio_format=args.audio_format,
+            lexicon_files=tuple(args.lexicon),
+            split=args.split_audio,
+        ),
     )
+    kit = Toolkit.load(options)  # a missing engine or unknown voice stops the run here, once
     files = _inputs(args.paths, reporter)
     done = 0
-    for path, outcome in render_all(files, options, args.output):
+    for path, outcome in render_all(files, options, args.output, kit):
         if not isinstance(outcome, RenderResult):
             reporter.failed(outcome, path)
             continue
@@ -216,9 +235,32 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
         for warning in outcome.warnings:
             reporter.warn(path, warning)
         if not args.quiet:
-            print(f"{path} -> {outcome.pdf} ({outcome.pages} pages)")
+            print(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
     if not args.quiet:
         print(f"Rendered {done} of {len(files)} articles into {args.output}/")
+    return reporter.exit_code
+
+
+def _voices(args: argparse.Namespace, reporter: _Reporter) -> int:
+    engine = open_engine()
+    wanted = args.language.lower().replace("_", "-") if args.language else None
+    table = Table(title=engine.description, title_justify="left")
+    for column in ("id", "name", "languages", "gender"):
+        table.add_column(column)
+    shown = 0
+    for voice in sorted(engine.voices(), key=lambda v: v.id):
+        languages = [lang.lower() for lang in voice.languages] + [voice.id.rsplit("/", 1)[-1]]
+        if wanted and not any(
+            lang == wanted or lang.startswith(wanted + "-") for lang in languages
+        ):
+            continue
+        table.add_row(voice.id, voice.name, ", ".join(voice.languages), voice.gender or "")
+        shown += 1
+    if wanted and not shown:
+        raise UsageError(f"no voice speaks {args.language!r}")
+    buffer = io.StringIO()
+    Console(file=buffer, width=100, highlight=False).print(table)
+    sys.stdout.write(buffer.getvalue())
     return reporter.exit_code
 
 
@@ -273,9 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser(
         "render",
         parents=[common],
-        help="write a large-print PDF handout of each article",
+        help="write a large-print PDF and a spoken version of each article",
         description="Render articles as large-print PDF handouts (18 pt and up, sans-serif, "
-        "left aligned, high contrast) with safety sections boxed and kept whole.",
+        "left aligned, high contrast) with safety sections boxed, and as spoken MP3 with a "
+        "chapter per section and a transcript; safety sections are kept whole in every output.",
         epilog=RENDER_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -297,9 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--formats",
-        default="pdf",
+        default="pdf,audio",
         metavar="LIST",
-        help="outputs to write, comma-separated (default: pdf; audio is not available yet)",
+        help="outputs to write, comma-separated: pdf, audio (default: both)",
     )
     render.add_argument(
         "--page-size", choices=PAGE_SIZES, default="letter", help="paper (default: letter)"
@@ -332,9 +375,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="an http(s) address of the spoken version: printed with a QR code",
     )
+    render.add_argument(
+        "--voice",
+        metavar="VOICE",
+        help="a voice id or language code from `renderer voices` (default: a voice for the "
+        "article's language)",
+    )
+    low_rate, high_rate = RATE_RANGE
+    render.add_argument(
+        "--rate",
+        type=int,
+        default=DEFAULT_RATE,
+        metavar="WPM",
+        help=f"speaking rate in words a minute, {low_rate} to {high_rate} (default: %(default)s, "
+        "slower than the engine's 200 so that listeners can follow)",
+    )
+    render.add_argument(
+        "--audio-format",
+        choices=AUDIO_FORMATS,
+        default="mp3",
+        help="mp3: 64 kbit/s CBR mono with ID3 chapters (default); wav: 16-bit with cue points",
+    )
+    render.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a TOML file of pronunciations to add to the defaults; may be given more than once",
+    )
+    render.add_argument(
+        "--split-audio",
+        action="store_true",
+        help="also write one audio file per section, in OUTPUT/<slug>/sections/",
+    )
     render.add_argument("--quiet", action="store_true", help="print errors and warnings only")
     _add_analysis_flags(render)
     render.set_defaults(run=_render)
+
+    voices = sub.add_parser(
+        "voices",
+        parents=[common],
+        help="list the voices of the speech engine",
+        description="List the voices the speech engine offers, with their languages.",
+        epilog=VOICES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    voices.add_argument("--language", metavar="CODE", help="only voices for this language")
+    voices.set_defaults(run=_voices)
     return parser
 
 

@@ -79,11 +79,55 @@ class LargePrintOptions:
             )
 
 
+FORMATS = ("pdf", "audio")
+AUDIO_FORMATS = ("mp3", "wav")
+RATE_RANGE = (80, 400)
+# Words a minute. espeak's own default is 200, a brisk conversational pace; audiobooks are
+# narrated at 150-160, and listeners who are older, ill or new to the words follow a slower
+# reading better. At 150 espeak-ng was measured at 150-175 words a minute.
+DEFAULT_RATE = 150
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """How the spoken version sounds and is written."""
+
+    voice: str | None = None  # an id or language code; None: the article's language
+    rate: int = DEFAULT_RATE
+    audio_format: str = "mp3"
+    lexicon_files: tuple[Path, ...] = ()
+    split: bool = False  # also one file per section
+
+    def __post_init__(self) -> None:
+        low, high = RATE_RANGE
+        if not low <= self.rate <= high:
+            raise UsageError(
+                f"--rate must be between {low} and {high} words a minute, not {self.rate}"
+            )
+        if self.audio_format not in AUDIO_FORMATS:
+            raise UsageError(
+                f"--audio-format must be one of {', '.join(AUDIO_FORMATS)}, not {self.audio_format!r}"
+            )
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """`pdf,audio` as a tuple in our order; an unknown or empty list is a usage error."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in FORMATS:
+            raise UsageError(f"--formats takes {' and '.join(FORMATS)}, not {name!r}")
+    if not names:
+        raise UsageError("--formats needs at least one of " + ", ".join(FORMATS))
+    return tuple(f for f in FORMATS if f in names)
+
+
 @dataclass(frozen=True)
 class Options:
     target_grade: float = DEFAULT_TARGET_GRADE
     cue_files: tuple[Path, ...] = ()
+    formats: tuple[str, ...] = FORMATS
     print: LargePrintOptions = LargePrintOptions()
+    speech: SpeechOptions = SpeechOptions()
 
     def __post_init__(self) -> None:
         low, high = GRADE_RANGE

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
 import pypdfium2 as pdfium
 
 from renderer.model import ProtectedPassage, comparable_text
+from renderer.outputs.audio import AudioFacts, pause_seconds
 
 _PAGE_NUMBER = re.compile(r"Page \d+ of \d+\s*$")
 
@@ -80,4 +82,35 @@ def missing_passages(
         for label in passage.labels:
             if _squeeze(shown(label)) not in haystack:
                 problems.append(f"table header {label!r} of section {passage.section} is missing")
+    return problems
+
+
+# The spoken version may run this much faster or slower than its rate says: espeak-ng speaks
+# 5-17% faster than asked, end-of-sentence pauses and spelled-out abbreviations add time.
+PACE_BAND = (0.5, 1.6)
+
+
+def audio_problems(
+    facts: AudioFacts, transcript: str, rate: int, chapter_titles: Sequence[str]
+) -> list[str]:
+    """What is wrong with a spoken version read back from its file: a length that does not fit
+    the transcript's words at `rate`, or chapters that are not the script's, in order."""
+    problems = []
+    words = len(transcript.split())
+    expected = words * 60 / rate
+    speech = facts.seconds - pause_seconds(transcript)
+    low, high = PACE_BAND
+    if not low * expected <= speech <= high * expected:
+        problems.append(
+            f"{facts.seconds:.1f} s of audio for {words} words at {rate} words a minute "
+            f"(expected about {expected + facts.seconds - speech:.0f} s)"
+        )
+    titles = [title for title, _ in facts.chapters]
+    if titles != list(chapter_titles):
+        problems.append(f"chapters {titles} are not the sections {list(chapter_titles)}")
+    starts = [start for _, start in facts.chapters]
+    if any(b <= a for a, b in itertools.pairwise(starts)) or (
+        starts and starts[-1] >= facts.seconds
+    ):
+        problems.append(f"chapter starts {starts} are not in order within the audio")
     return problems

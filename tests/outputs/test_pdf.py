@@ -29,9 +29,11 @@ from renderer.model import Article, SectionKind, comparable_text, protected_pass
 from renderer.outputs import fonts
 from renderer.outputs.pdf import LABELS, MIN_MARGIN, THEMES, PdfResult, build_pdf, contrast_ratio
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
-from renderer.pipeline import analyse, render_file
+from renderer.pipeline import Toolkit, analyse, render_file
 
 CUES = load_cues()
+KIT = Toolkit(CUES)
+PDF_ONLY = Options(formats=("pdf",))
 # Paper and type sizes a clinic is likely to pick: the default, A4, and very large print.
 LAYOUTS = [("letter", 18.0), ("a4", 18.0), ("letter", 28.0)]
 LAYOUT_IDS = [f"{paper}-{size:g}pt" for paper, size in LAYOUTS]
@@ -577,9 +579,9 @@ def test_the_same_article_gives_the_same_bytes(tmp_path: Path) -> None:
 
 def test_rendering_into_two_folders_gives_identical_files(tmp_path: Path) -> None:
     path = CONTENT / "ketamine-clinic-page.html"
-    a = render_file(path, Options(), tmp_path / "a", "page", CUES)
-    b = render_file(path, Options(), tmp_path / "b", "page", CUES)
-    assert a.pdf != b.pdf
+    a = render_file(path, PDF_ONLY, tmp_path / "a", "page", KIT)
+    b = render_file(path, PDF_ONLY, tmp_path / "b", "page", KIT)
+    assert a.pdf and b.pdf and a.pdf != b.pdf
     assert a.pdf.read_bytes() == b.pdf.read_bytes()
 
 
@@ -725,9 +727,9 @@ def test_the_audio_address_is_printed_with_its_label() -> None:
 
 def test_render_file_writes_the_pdf_under_its_slug(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = render_file(FIXTURES / "stray-disclaimer.md", Options(), out, "stray", CUES)
-    assert result.pdf == out / "stray" / "stray.pdf"
-    data = result.pdf.read_bytes()
+    result = render_file(FIXTURES / "stray-disclaimer.md", PDF_ONLY, out, "stray", KIT)
+    assert result.files == {"pdf": out / "stray" / "stray.pdf"}
+    data = (out / "stray" / "stray.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
     assert result.pages == len(pdf_pages(data))
     assert sorted(p.name for p in out.rglob("*")) == ["stray", "stray.pdf"]
@@ -737,7 +739,7 @@ def test_a_failed_proof_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr("renderer.pipeline.missing_passages", lambda *args, **kwargs: ["x"])
     out = tmp_path / "out"
     with pytest.raises(VerificationError) as caught:
-        render_file(FIXTURES / "stray-disclaimer.md", Options(), out, "stray", CUES)
+        render_file(FIXTURES / "stray-disclaimer.md", PDF_ONLY, out, "stray", KIT)
     assert "x" in str(caught.value) and "stray-disclaimer.md" in str(caught.value)
     assert not (out / "stray" / "stray.pdf").exists()
     assert [p for p in out.rglob("*") if p.is_file()] == []
@@ -762,10 +764,10 @@ def test_cli_render_prints_where_each_pdf_went(
     good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "printed"
-    code, stdout, stderr = run(["render", str(good), "-o", str(out)], capsys)
+    code, stdout, stderr = run(["render", str(good), "-o", str(out), "--formats", "pdf"], capsys)
     assert code == 0 and stderr == ""
     target = out / "good" / "good.pdf"
-    assert f"{good} -> {target} (1 pages)" in stdout
+    assert f"{good} -> {out / 'good'}/ (PDF 1 pages)" in stdout
     assert target.is_file()
 
 
@@ -776,7 +778,7 @@ def test_cli_render_carries_on_past_a_bad_file(
     other = write(tmp_path, "other.md", "# Other\n\nJust words.\n")
     out = tmp_path / "printed"
     code, stdout, stderr = run(
-        ["render", str(good), str(empty), str(other), "-o", str(out)], capsys
+        ["render", str(good), str(empty), str(other), "-o", str(out), "--formats", "pdf"], capsys
     )
     assert code == 1
     assert stderr.count("\n") == 1 and str(empty) in stderr
@@ -785,13 +787,14 @@ def test_cli_render_carries_on_past_a_bad_file(
     assert "Rendered 2 of 3 articles" in stdout
 
 
-def test_cli_render_refuses_audio(
-    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("formats", ["video", "pdf,braille", ","])
+def test_cli_render_refuses_an_unknown_format(
+    good: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], formats: str
 ) -> None:
-    code, _, stderr = run(["render", str(good), "--formats", "audio", "-o", str(tmp_path)], capsys)
+    code, _, stderr = run(["render", str(good), "--formats", formats, "-o", str(tmp_path)], capsys)
     assert code == 2
-    assert "--formats audio" in stderr and "pdf" in stderr
-    assert not list(tmp_path.rglob("*.pdf"))
+    assert "--formats" in stderr and stderr.count("\n") == 1
+    assert [p.name for p in tmp_path.rglob("*")] == ["good.md"]
 
 
 def test_cli_render_names_a_missing_font(
@@ -851,8 +854,8 @@ def test_soft_hyphens_in_long_words_do_not_stop_a_render(tmp_path: Path) -> None
         "# Shy\n\n## Side effects\n\nDo not take it with pseudo\u00adephedrine\u00adhydro"
         "\u00adchloride or dextro\u00admethorphan\u00adhydro\u00adbromide tablets.\n",
     )
-    options = Options(print=LargePrintOptions(font_size=24.0))
-    render_file(path, options, tmp_path / "out", "shy", CUES)
+    options = Options(formats=("pdf",), print=LargePrintOptions(font_size=24.0))
+    render_file(path, options, tmp_path / "out", "shy", KIT)
 
 
 @pytest.mark.parametrize(("page_size", "font_size"), [("letter", 28.0), ("a4", 32.0)])

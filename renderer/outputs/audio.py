@@ -1,0 +1,411 @@
+"""The spoken version: the script an article is read as, its synthesis sentence by sentence,
+and its encoding as chaptered MP3 (lameenc + mutagen) or WAV.
+
+The script is what the transcript shows, word for word; the lexicon rewrites a sentence only on
+its way to the engine. Chapters start at the sample where a section's announcement begins.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import wave
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from renderer.model import Article, Block, BlockKind, Section, SectionKind
+from renderer.outputs.lexicon import Lexicon
+from renderer.outputs.speech import SAMPLE_WIDTH, SpeechEngine, SpeechError
+
+INTRODUCTIONS = {
+    SectionKind.RISK: "Important safety information.",
+    SectionKind.DISCLAIMER: "Disclaimer.",
+}
+# Silences added after the engine's own end-of-sentence pause, in milliseconds.
+LINE_PAUSE = 300  # between list items and table rows
+BLOCK_PAUSE = 600  # between paragraphs
+SECTION_PAUSE = 1200  # before the next section's announcement
+MP3_BITRATE = 64  # kbit/s CBR mono: clear speech at 22,050 Hz, 0.5 MB a minute, what players expect
+MP3_QUALITY = 5  # lame's algorithm quality (2 best .. 7 fast): 5 encodes 300 s in under 1 s
+# lame puts 576 samples of encoder delay and the decoder 529 before the first sample (measured:
+# a click at sample 22,050 decodes at 22,050 + 1,105), so chapter times are shifted by that.
+LAME_DELAY = 1105
+
+Line = tuple[str, ...]  # one spoken line (paragraph, list item, table row) as its sentences
+
+
+@dataclass(frozen=True)
+class SpokenSection:
+    """A chapter of the spoken version: its title and its blocks of lines (the first block is
+    the announcement). `section` is the article section's index, None for the title chapter."""
+
+    section: int | None
+    title: str
+    blocks: tuple[tuple[Line, ...], ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    language: str
+    chapters: tuple[SpokenSection, ...]
+
+    def transcript(self) -> str:
+        """The script as plain text: a line per spoken line, a blank line between blocks and
+        two between chapters."""
+        parts = []
+        for chapter in self.chapters:
+            blocks = ["\n".join(" ".join(line) for line in block) for block in chapter.blocks]
+            parts.append("\n\n".join(blocks))
+        return "\n\n\n".join(parts) + "\n"
+
+    def words(self) -> int:
+        return len(self.transcript().split())
+
+
+def _spoken(section: Section) -> list[Block]:
+    """The blocks of a section that are read: all of them, but of boilerplate only the
+    protected ones (a disclaimer in a page's small print is still read)."""
+    if section.kind is SectionKind.BOILERPLATE:
+        return [b for b in section.blocks if b.protected]
+    return list(section.blocks)
+
+
+def _block_lines(block: Block) -> list[str]:
+    if block.kind is BlockKind.LIST:
+        numbers: dict[int, int] = {}
+        lines = []
+        for item in block.items:
+            numbers = {d: n for d, n in numbers.items() if d <= item.depth}
+            numbers[item.depth] = numbers.get(item.depth, 0) + 1
+            lines.append(f"{numbers[item.depth]}. {item.text}" if block.ordered else item.text)
+        return lines
+    if block.kind is BlockKind.TABLE:
+        lines = []
+        for row in block.rows:
+            cells = [
+                f"{head}: {cell}" if head else cell
+                for head, cell in zip((*block.header, *[""] * len(row)), row, strict=False)
+                if cell
+            ]
+            if cells:
+                lines.append("; ".join(cells))
+        return lines
+    return [block.text] if block.text.strip() else []
+
+
+def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
+    """The words the spoken version says, in order: the title, then each section announced
+    ("Section 3 of 7: Potential risks."), protected ones introduced, then read in full."""
+    # A heading with no text of its own (a parent of subsections) is still a place to jump to.
+    sections = [
+        s
+        for s in article.sections
+        if _spoken(s) or (s.heading and s.kind is not SectionKind.BOILERPLATE)
+    ]
+
+    def line(text: str) -> Line:
+        return tuple(split(" ".join(text.split())))
+
+    chapters = [SpokenSection(None, article.title, ((line(article.title),),))]
+    for number, section in enumerate(sections, 1):
+        heading = " ".join((section.heading or "").split())
+        announce = f"Section {number} of {len(sections)}" + (f": {heading}" if heading else "")
+        if not announce.endswith((".", "?", "!", ":")):
+            announce += "."
+        first = [line(announce)]
+        intro = INTRODUCTIONS.get(section.kind)
+        if section.protected and intro:
+            first.append(line(intro))
+        blocks: list[tuple[Line, ...]] = [tuple(first)]
+        for block in _spoken(section):
+            lines = [line(text) for text in _block_lines(block)]
+            lines = [spoken for spoken in lines if spoken]
+            stray = INTRODUCTIONS.get(block.protection_kind or SectionKind.GENERAL)
+            if block.protected and not section.protected and stray:
+                blocks.append((line(stray),))
+            if lines:
+                blocks.append(tuple(lines))
+        chapters.append(SpokenSection(section.index, heading or f"Section {number}", tuple(blocks)))
+    return Script(article.title, article.language, tuple(chapters))
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: int  # first sample
+    end: int  # one past the last sample
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The whole spoken version as PCM, with where each chapter starts and ends."""
+
+    frames: bytes
+    sample_rate: int
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def seconds(self) -> float:
+        return len(self.frames) / SAMPLE_WIDTH / self.sample_rate
+
+    def chapter_frames(self, chapter: Chapter) -> bytes:
+        return self.frames[chapter.start * SAMPLE_WIDTH : chapter.end * SAMPLE_WIDTH]
+
+
+def _pauses(script: Script) -> Iterator[tuple[int, str | None, int]]:
+    """(chapter number, sentence or None at a chapter's start, silence in ms after it)."""
+    for number, chapter in enumerate(script.chapters):
+        yield number, None, 0
+        for b, block in enumerate(chapter.blocks):
+            for n, line in enumerate(block):
+                for s, sentence in enumerate(line):
+                    if s < len(line) - 1:
+                        yield number, sentence, 0
+                    elif n < len(block) - 1:
+                        yield number, sentence, LINE_PAUSE
+                    elif b < len(chapter.blocks) - 1:
+                        yield number, sentence, BLOCK_PAUSE
+                    else:
+                        yield number, sentence, SECTION_PAUSE
+
+
+def _silence(sample_rate: int, ms: int) -> bytes:
+    return bytes(sample_rate * ms // 1000 * SAMPLE_WIDTH)
+
+
+def pause_seconds(transcript: str) -> float:
+    """The silence synthesise() adds for a transcript, read off its layout alone (so that
+    `renderer verify` can tell speech from pauses without the article)."""
+    body = transcript.rstrip("\n")
+    chapters = body.count("\n\n\n")
+    blocks = body.count("\n\n") - chapters
+    lines = body.count("\n") - 2 * blocks - 3 * chapters
+    return (lines * LINE_PAUSE + blocks * BLOCK_PAUSE + (chapters + 1) * SECTION_PAUSE) / 1000
+
+
+def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int) -> Speech:
+    """Speak the script sentence by sentence: each chapter starts at an exact sample.
+
+    A sentence whose audio is too short for its words (an engine that dropped it) fails the
+    article rather than leaving a silent gap in a warning.
+    """
+    frames = bytearray()
+    starts: list[int] = []
+    for number, sentence, pause in _pauses(script):
+        if sentence is None:
+            starts.append(len(frames) // SAMPLE_WIDTH)
+            continue
+        if not any(ch.isalnum() for ch in sentence):  # "***": nothing an engine can say
+            frames += _silence(engine.sample_rate, pause)
+            continue
+        audio = engine.synthesise(lexicon.speak(sentence))
+        words = len(sentence.split())
+        # Nobody says a word in under a tenth of the time the rate gives it.
+        shortest = int(engine.sample_rate * words * 6 / rate) * SAMPLE_WIDTH
+        if len(audio) < shortest:
+            raise SpeechError(
+                f"the speech engine returned {len(audio) // SAMPLE_WIDTH} samples for "
+                f"{words} words in chapter {number}: {sentence[:60]!r}"
+            )
+        frames += audio
+        frames += _silence(engine.sample_rate, pause)
+    total = len(frames) // SAMPLE_WIDTH
+    ends = [*starts[1:], total]
+    chapters = tuple(
+        Chapter(c.title, start, end)
+        for c, start, end in zip(script.chapters, starts, ends, strict=True)
+    )
+    return Speech(bytes(frames), engine.sample_rate, chapters)
+
+
+# --- encoding -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    creator: str
+    language: str
+    album: str | None = None
+    track: str | None = None  # "3/9" for a file of --split-audio
+
+
+def encode_mp3(
+    frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
+) -> bytes:
+    """CBR mono MP3 behind an ID3v2.3 tag: title, creator, language, and a CHAP per chapter
+    listed in an ordered top-level CTOC."""
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_BITRATE)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(MP3_QUALITY)
+    return _id3(tags, chapters, sample_rate) + bytes(encoder.encode(frames) + encoder.flush())
+
+
+def _id3(tags: Tags, chapters: Sequence[Chapter], sample_rate: int) -> bytes:
+    """The ID3v2.3 tag, written here rather than by mutagen, which orders frames by size: an
+    ffmpeg-based player (VLC, mpv) would list the chapters out of order. mutagen reads it back
+    in the proof, so the writer is checked by an independent reader."""
+    texts = {
+        "TIT2": tags.title,
+        "TPE1": tags.creator,
+        "TLAN": tags.language,
+        "TALB": tags.album,
+        "TRCK": tags.track,
+    }
+    body = b"".join(_text_frame(name, text) for name, text in texts.items() if text)
+    if len(chapters) > 255:
+        raise SpeechError(f"{len(chapters)} sections: an ID3 table of contents holds 255")
+    ids = [f"chp{n}".encode("ascii") for n in range(len(chapters))]
+    if chapters:
+        body += _frame(
+            "CTOC",
+            b"toc\0"
+            + bytes([0x03, len(ids)])  # top-level and ordered; entry count
+            + b"".join(i + b"\0" for i in ids)
+            + _text_frame("TIT2", "Sections"),
+        )
+
+    def ms(sample: int) -> int:
+        return 0 if sample == 0 else round((sample + LAME_DELAY) * 1000 / sample_rate)
+
+    for element, chapter in zip(ids, chapters, strict=True):
+        times = struct.pack(">IIII", ms(chapter.start), ms(chapter.end), 0xFFFFFFFF, 0xFFFFFFFF)
+        body += _frame("CHAP", element + b"\0" + times + _text_frame("TIT2", chapter.title))
+    size = len(body)
+    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return b"ID3\x03\x00\x00" + syncsafe + body
+
+
+def _frame(name: str, data: bytes) -> bytes:
+    return name.encode("ascii") + struct.pack(">IH", len(data), 0) + data
+
+
+def _text_frame(name: str, text: str) -> bytes:
+    return _frame(name, b"\x01" + text.encode("utf-16") + b"\0\0")  # UTF-16 with BOM
+
+
+def encode_wav(
+    frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
+) -> bytes:
+    """16-bit mono WAV with a cue point and label per chapter (read by audio editors) and
+    an INFO title and artist."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(SAMPLE_WIDTH)
+        wav.setframerate(sample_rate)
+        wav.writeframes(frames)
+    riff = bytearray(buffer.getvalue())
+    extra = b""
+    if chapters:
+        points = b"".join(
+            struct.pack("<II4sIII", n + 1, c.start, b"data", 0, 0, c.start)
+            for n, c in enumerate(chapters)
+        )
+        extra += _chunk(b"cue ", struct.pack("<I", len(chapters)) + points)
+        labels = b"".join(
+            _chunk(b"labl", struct.pack("<I", n + 1) + _zstring(c.title))
+            for n, c in enumerate(chapters)
+        )
+        extra += _chunk(b"LIST", b"adtl" + labels)
+    info = _chunk(b"INAM", _zstring(tags.title)) + _chunk(b"IART", _zstring(tags.creator))
+    extra += _chunk(b"LIST", b"INFO" + info)
+    riff += extra
+    struct.pack_into("<I", riff, 4, len(riff) - 8)
+    return bytes(riff)
+
+
+def _zstring(text: str) -> bytes:
+    return text.encode("utf-8") + b"\0"
+
+
+def _chunk(name: bytes, body: bytes) -> bytes:
+    return name + struct.pack("<I", len(body)) + body + (b"\0" if len(body) % 2 else b"")
+
+
+# --- reading back -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """What a written audio file says of itself."""
+
+    seconds: float
+    sample_rate: int
+    title: str | None
+    chapters: tuple[tuple[str, float], ...]  # (title, start in seconds), in start order
+
+
+def read_audio(data: bytes, audio_format: str) -> AudioFacts:
+    """Duration, title and chapters of an MP3 or WAV this module wrote (or any other)."""
+    if audio_format == "mp3":
+        return _read_mp3(data)
+    return _read_wav(data)
+
+
+def _read_mp3(data: bytes) -> AudioFacts:
+    from mutagen import MutagenError
+    from mutagen import mp3 as mutagen_mp3
+
+    reader: Any = mutagen_mp3.MP3  # untyped
+    try:
+        mp3 = reader(io.BytesIO(data))
+    except MutagenError as exc:
+        raise SpeechError(f"the MP3 cannot be read back: {exc}") from None
+    tags = mp3.tags
+    chapters: list[tuple[str, float]] = []
+    title = None
+    if tags is not None:
+        title_frame = tags.get("TIT2")
+        title = str(title_frame.text[0]) if title_frame else None
+        for frame in tags.getall("CHAP"):
+            name = frame.sub_frames.get("TIT2")
+            chapters.append((str(name.text[0]) if name else "", frame.start_time / 1000))
+    chapters.sort(key=lambda chapter: chapter[1])
+    info: Any = mp3.info
+    return AudioFacts(info.length, info.sample_rate, title, tuple(chapters))
+
+
+def _read_wav(data: bytes) -> AudioFacts:
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            rate = wav.getframerate()
+            seconds = wav.getnframes() / rate
+    except (EOFError, wave.Error) as exc:
+        raise SpeechError(f"the WAV cannot be read back: {exc}") from None
+    starts: dict[int, int] = {}
+    labels: dict[int, str] = {}
+    title = None
+    for name, body in _chunks(data, 12):
+        if name == b"cue ":
+            (count,) = struct.unpack_from("<I", body)
+            for n in range(count):
+                ident, position = struct.unpack_from("<II", body, 4 + 24 * n)
+                starts[ident] = position
+        elif name == b"LIST" and body[:4] in (b"adtl", b"INFO"):
+            for sub, text in _chunks(body, 4):
+                if sub == b"labl":
+                    labels[struct.unpack_from("<I", text)[0]] = _text(text[4:])
+                elif sub == b"INAM":
+                    title = _text(text)
+    chapters = sorted(
+        ((labels.get(i, ""), start / rate) for i, start in starts.items()), key=lambda c: c[1]
+    )
+    return AudioFacts(seconds, rate, title, tuple(chapters))
+
+
+def _text(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
+def _chunks(data: bytes, offset: int) -> Iterator[tuple[bytes, bytes]]:
+    while offset + 8 <= len(data):
+        name, size = struct.unpack_from("<4sI", data, offset)
+        yield name, data[offset + 8 : offset + 8 + size]
+        offset += 8 + size + (size % 2)

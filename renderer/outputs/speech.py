@@ -1,0 +1,282 @@
+"""The speech engine: the only module that touches pyttsx3. Text in, 16-bit mono PCM frames out.
+
+pyttsx3 2.99's file path (`save_to_file` + `runAndWait`) loses audio on Linux, so on Linux this
+adapter keeps pyttsx3's engine (one per process, its voices, its espeak-ng binding) but collects
+the frames itself. Each workaround below names the upstream report it answers; PITFALLS.md has
+the measurements, and tests/outputs/test_speech.py fails if a bug comes back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import sys
+import tempfile
+import threading
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from renderer.errors import DependencyError, RendererError, UsageError
+
+SAMPLE_WIDTH = 2  # bytes: 16-bit signed little-endian samples
+INSTALL_HINT = (
+    "install a speech engine: `pip install espeakng-loader` (or Debian's `apt install "
+    "libespeak-ng1`), then check with `renderer voices`"
+)
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+    gender: str | None = None
+
+
+class SpeechEngine(Protocol):
+    """What the audio output needs of an engine; tests pass a recording stand-in."""
+
+    description: str
+    sample_rate: int
+
+    def voices(self) -> list[Voice]: ...
+
+    def configure(self, voice: str, rate: int) -> None:
+        """Use `voice` (an id from voices()) at `rate` words per minute, or raise."""
+
+    def synthesise(self, text: str) -> bytes:
+        """The frames of `text` spoken, complete: mono, SAMPLE_WIDTH bytes a sample."""
+
+
+class SpeechError(RendererError):
+    """The engine failed to speak a text it was given."""
+
+
+def _language_tag(value: str) -> str:
+    return value.strip().lower().replace("_", "-")
+
+
+def choose_voice(voices: Sequence[Voice], wanted: str | None, language: str | None) -> Voice | None:
+    """The voice `wanted` names (an id, a name or a language code), else one for `language`.
+
+    None when nothing was asked and no voice speaks the language (the engine's default stays).
+    An unknown `wanted` is an error: pyttsx3 silently keeps the old voice (see configure()).
+    """
+    if wanted:
+        key = _language_tag(wanted)
+        for voice in voices:
+            if key in (voice.id.lower(), voice.name.lower()):
+                return voice
+        found = _for_language(voices, key)
+        if found is None:
+            raise UsageError(
+                f"unknown voice {wanted!r}: `renderer voices` lists the voices of this machine"
+            )
+        return found
+    return _for_language(voices, _language_tag(language)) if language else None
+
+
+def _for_language(voices: Sequence[Voice], tag: str) -> Voice | None:
+    def tags(voice: Voice) -> list[str]:
+        # espeak-ng names a voice after its language ("roa/fr" speaks fr, listed as fr-fr)
+        return [_language_tag(lang) for lang in voice.languages] + [voice.id.rsplit("/", 1)[-1]]
+
+    for accept in (
+        lambda t: t == tag,  # "en-us" for en-us
+        lambda t: t.startswith(tag + "-"),  # "en-gb" for en
+        lambda t: tag.startswith(t + "-"),  # "es" for es-mx
+    ):
+        for voice in voices:
+            if any(accept(t) for t in tags(voice)):
+                return voice
+    return None
+
+
+# --- Linux: espeak-ng through pyttsx3's binding --------------------------------------------
+
+
+def _load_espeak() -> str:
+    """Make libespeak-ng loadable before pyttsx3 looks for it; say which one it is."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        data = os.environ.get("ESPEAK_DATA_PATH")
+        if data and not (Path(data) / "phontab").is_file():
+            # The C library calls exit(1) on a data folder it cannot use: the process would
+            # die without a word.
+            raise DependencyError(f"ESPEAK_DATA_PATH={data} holds no espeak-ng data") from None
+        return "the system's espeak-ng"
+    # Without ESPEAK_DATA_PATH the wheel's library looks in a folder that does not exist and
+    # calls exit(1). Loading it by path before pyttsx3 does makes pyttsx3's dlopen of
+    # "libespeak-ng.so.1" find it already loaded (setting LD_LIBRARY_PATH now would do nothing).
+    os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+    ctypes.CDLL(espeakng_loader.get_library_path())
+    return "espeak-ng from the espeakng-loader wheel"
+
+
+class _Espeak:
+    """espeak-ng (AUDIO_OUTPUT_RETRIEVAL, as pyttsx3 initialises it), frames gathered here.
+
+    Workarounds, each for a pyttsx3 report:
+    - save_to_file + runAndWait returns before espeak has finished and writes no file
+      (nateshmbhat/pyttsx3#142, #149, #151, #259): frames are gathered by our own callback and
+      synthesise() returns only after espeak's end-of-message event and espeak_Synchronize().
+    - runAndWait() calls stop(), which cancels a queued rate or voice change under load: this
+      adapter never calls runAndWait() or stop(); it sets properties directly, synchronises and
+      reads them back.
+    - the driver gathers audio with `bytes +=`, quadratic in length: a bytearray here.
+    - an unknown voice raises nothing and keeps the old one (#59): the voice is read back.
+    - espeak cannot be initialised twice in a process, and pyttsx3.init() keeps its engine in a
+      WeakValueDictionary, so a dropped engine is rebuilt and crashes: one engine, kept for good.
+    - pyttsx3's GetParameter prototype omits the `current` argument (it returns garbage for
+      "current value"): a correct prototype is declared here.
+    """
+
+    def __init__(self) -> None:
+        source = _load_espeak()
+        try:
+            import pyttsx3
+            from pyttsx3.drivers import _espeak
+
+            self._engine = pyttsx3.init("espeak")
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise DependencyError(f"no speech engine ({exc}); {INSTALL_HINT}") from None
+        self._es: Any = _espeak
+        info = _espeak.Info()
+        version = info.decode() if isinstance(info, bytes) else "?"
+        self.description = f"espeak-ng {version}, {source}"
+        self.sample_rate = 22050  # espeak-ng's only output rate
+        self._lock = threading.Lock()
+        self._frames = bytearray()
+        self._finished = threading.Event()
+        self._get_parameter = _espeak.dll.espeak_GetParameter
+        self._get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
+        self._get_parameter.restype = ctypes.c_int
+        # Replaces the driver's callback, which would write files from espeak's thread.
+        _espeak.SetSynthCallback(self._on_synth)
+
+    def _on_synth(self, wav: Any, count: int, events: Any) -> int:
+        if count > 0:
+            self._frames.extend(ctypes.string_at(wav, count * SAMPLE_WIDTH))
+        i = 0
+        while events[i].type != self._es.EVENT_LIST_TERMINATED:
+            if events[i].type == self._es.EVENT_MSG_TERMINATED:
+                self._finished.set()
+            i += 1
+        return 0
+
+    def voices(self) -> list[Voice]:
+        return [
+            Voice(v.id, v.name, tuple(v.languages or ()), v.gender)
+            for v in self._engine.getProperty("voices")
+        ]
+
+    def configure(self, voice: str, rate: int) -> None:
+        es = self._es
+        with self._lock:
+            es.SetVoiceByName(voice.encode("utf-8"))
+            es.SetParameter(es.RATE, rate, 0)
+            es.Synchronize()
+            current = es.GetCurrentVoice()
+            now = current.contents.identifier.decode("utf-8").lower() if current else None
+            if now != voice.lower():
+                raise UsageError(
+                    f"the speech engine did not take voice {voice!r} (it kept {now!r}): "
+                    "`renderer voices` lists the voices of this machine"
+                )
+            if self._get_parameter(es.RATE, 1) != rate:
+                raise SpeechError(f"the speech engine did not take the rate {rate} words a minute")
+
+    def synthesise(self, text: str) -> bytes:
+        if not any(ch.isalnum() for ch in text):
+            raise ValueError(f"nothing to speak in {text!r}")  # an empty text crashes espeak
+        es = self._es
+        with self._lock:
+            self._frames = bytearray()
+            self._finished.clear()
+            if es.Synth(text, flags=es.CHARS_UTF8 | es.ENDPAUSE) != 0:
+                raise SpeechError(f"the speech engine refused {text[:60]!r}")
+            # Generous: espeak speaks about 100 times faster than real time.
+            if not self._finished.wait(30 + len(text) / 10):
+                raise SpeechError(f"the speech engine did not finish {text[:60]!r}")
+            es.Synchronize()
+            return bytes(self._frames)
+
+
+# --- Windows and macOS: pyttsx3's own drivers (not tried on those systems) ------------------
+
+
+class _PlatformDriver:
+    """SAPI5 or NSSpeechSynthesizer through pyttsx3's file path, one utterance at a time."""
+
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+
+            self._engine = pyttsx3.init()
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise DependencyError(f"no speech engine ({exc}); {INSTALL_HINT}") from None
+        self.description = f"pyttsx3 {self._engine.driver_name}"
+        self.sample_rate = 0  # known from the first file the engine writes
+
+    def voices(self) -> list[Voice]:
+        return [
+            Voice(v.id, v.name or v.id, tuple(v.languages or ()), v.gender)
+            for v in self._engine.getProperty("voices")
+        ]
+
+    def configure(self, voice: str, rate: int) -> None:
+        self._engine.setProperty("voice", voice)
+        self._engine.setProperty("rate", rate)
+        self._engine.runAndWait()
+        if self._engine.getProperty("voice") != voice:
+            raise UsageError(f"the speech engine did not take voice {voice!r}")
+
+    def synthesise(self, text: str) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="renderer-speech-") as folder:
+            path = Path(folder) / "utterance.wav"
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            try:
+                with wave.open(str(path), "rb") as wav:
+                    if wav.getnchannels() != 1 or wav.getsampwidth() != SAMPLE_WIDTH:
+                        raise SpeechError("the speech engine wrote audio that is not 16-bit mono")
+                    self.sample_rate = wav.getframerate()
+                    return wav.readframes(wav.getnframes())
+            except (OSError, EOFError, wave.Error) as exc:
+                raise SpeechError(
+                    f"the speech engine wrote no audio for {text[:60]!r}: {exc}"
+                ) from None
+
+
+_ENGINE: SpeechEngine | None = None
+_ENGINE_PID: int | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def open_engine() -> SpeechEngine:
+    """This process's speech engine, started on first use and kept until the process ends."""
+    global _ENGINE, _ENGINE_PID
+    with _ENGINE_LOCK:
+        if _ENGINE is not None and os.getpid() != _ENGINE_PID:
+            # A forked child inherits espeak's state but not its thread, and hangs (#131).
+            raise SpeechError(
+                "the speech engine was started before this process was forked; "
+                "start worker processes with 'spawn' or 'forkserver'"
+            )
+        if _ENGINE is None:
+            _ENGINE = _Espeak() if sys.platform.startswith("linux") else _PlatformDriver()
+            _ENGINE_PID = os.getpid()
+            atexit.register(_release)
+        return _ENGINE
+
+
+def _release() -> None:
+    # pyttsx3's DriverProxy.__del__ needs `contextlib`, which is gone once the interpreter tears
+    # its modules down ("Exception ignored in ... __del__"): let it go while they still exist.
+    global _ENGINE
+    _ENGINE = None
