@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -135,3 +135,19 @@ class Options:
             raise UsageError(
                 f"--target-grade must be between {low:g} and {high:g}, not {self.target_grade:g}"
             )
+
+
+def options_to_json(options: Options) -> dict[str, Any]:
+    """The options as JSON (paths as strings), as a manifest records them."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Path):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    result: dict[str, Any] = plain(asdict(options))
+    return result

@@ -3,16 +3,19 @@ prove, write."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from renderer.analysis.readability import score_article
 from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
-from renderer.config import Options
+from renderer.config import Options, options_to_json
 from renderer.errors import VerificationError
 from renderer.loaders import load_article
-from renderer.model import Article, ProtectedPassage, protected_passages
+from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
 from renderer.outputs.audio import (
     Script,
     Tags,
@@ -23,6 +26,7 @@ from renderer.outputs.audio import (
     synthesise,
 )
 from renderer.outputs.files import atomic_write, slug_text
+from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import LABELS, build_pdf
 from renderer.outputs.proof import audio_problems, body_text, missing_passages, pdf_pages
@@ -65,16 +69,16 @@ def analyse(path: Path, options: Options, cues: CueSet | None = None) -> Article
 @dataclass(frozen=True)
 class RenderResult:
     """What one article became: `files` maps each output ("pdf", "mp3" or "wav",
-    "transcript.txt", "sections/01-....mp3") to where it was written."""
+    "transcript.txt", "sections/01-....mp3") to where it was written; `manifest` is what
+    manifest.json says (`skipped` when an unchanged article was not rendered again);
+    `warnings` are the outputs' own (a glyph no font has, a language no voice speaks)."""
 
     source: Path
     slug: str
-    article: Article
     files: dict[str, Path]
-    pages: int | None = None
-    audio_seconds: float | None = None
-    voice: str | None = None
+    manifest: dict[str, Any]
     warnings: tuple[str, ...] = ()
+    skipped: bool = False
 
     @property
     def pdf(self) -> Path | None:
@@ -88,13 +92,31 @@ class RenderResult:
     def transcript(self) -> Path | None:
         return self.files.get("transcript.txt")
 
+    @property
+    def pages(self) -> int | None:
+        pdf = self.manifest["outputs"].get("pdf")
+        return int(pdf["pages"]) if pdf else None
+
+    @property
+    def audio_seconds(self) -> float | None:
+        audio = self.manifest["outputs"].get("mp3") or self.manifest["outputs"].get("wav")
+        return float(audio["seconds"]) if audio else None
+
+    @property
+    def voice(self) -> str | None:
+        audio = self.manifest["outputs"].get("mp3") or self.manifest["outputs"].get("wav")
+        return str(audio["voice"]) if audio else None
+
 
 @dataclass
 class _Outputs:
-    """Files of one article, held in memory until every one of them is proven."""
+    """Files of one article, held in memory until every one of them is proven, with what the
+    manifest says of each and the checks they passed."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
 
 
 def _fail(path: Path, what: str, problems: list[str]) -> VerificationError:
@@ -104,15 +126,23 @@ def _fail(path: Path, what: str, problems: list[str]) -> VerificationError:
 
 def _pdf(
     article: Article, passages: tuple[ProtectedPassage, ...], options: Options, out: _Outputs
-) -> int:
+) -> None:
     pdf = build_pdf(article, options.print)
     text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
     problems = missing_passages(passages, text, pdf.printable)
     if problems:
         raise _fail(Path(article.source), "the PDF would not hold all protected text", problems)
     out.files["pdf"] = pdf.data
+    words = "".join(u for p in passages for u in (*p.units, *p.labels))
+    out.details["pdf"] = {
+        "pages": pdf.pages,
+        "font": pdf.font,
+        "footer": pdf.footer,
+        # characters of protected text no font could draw: the PDF shows MISSING_GLYPH_MARKER
+        "unprintable": sorted({c for c in words if pdf.printable(c) == MISSING_GLYPH_MARKER}),
+    }
     out.warnings.extend(pdf.warnings)
-    return int(pdf.pages)
+    out.checks.append(f"pdf: {len(passages)} protected passages whole and in order")
 
 
 def _voice(article: Article, options: Options, kit: Toolkit, out: _Outputs) -> Voice:
@@ -131,7 +161,7 @@ def _audio(
     options: Options,
     kit: Toolkit,
     out: _Outputs,
-) -> tuple[float, str]:
+) -> None:
     assert kit.engine is not None and kit.lexicon is not None
     speech_options = options.speech
     script: Script = build_script(article, split_sentences)
@@ -152,8 +182,29 @@ def _audio(
     problems = audio_problems(read_audio(data, fmt), transcript, speech_options.rate, titles)
     if problems:
         raise _fail(Path(article.source), "the spoken version failed its check", problems)
-    out.files[fmt] = data
     out.files["transcript.txt"] = transcript.encode("utf-8")
+    out.files[fmt] = data
+    out.details[fmt] = {
+        "seconds": round(speech.seconds, 3),
+        "sample_rate": speech.sample_rate,
+        "voice": voice.id,
+        "rate": speech_options.rate,
+        "engine": kit.engine.description,
+        "chapters": [
+            {
+                "title": c.title,
+                "start": round(c.start / speech.sample_rate, 3),
+                "start_sample": c.start,
+                "end_sample": c.end,
+            }
+            for c in speech.chapters
+        ],
+    }
+    out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
+    out.checks.append(
+        f"{fmt}: {speech.seconds:.1f} s fits {script.words()} words at {speech_options.rate} "
+        f"words a minute; {len(titles)} chapters match the sections"
+    )
     if speech_options.split:
         for number, chapter in enumerate(speech.chapters):
             part = Tags(
@@ -167,29 +218,116 @@ def _audio(
             out.files[f"sections/{number:02d}-{name}.{fmt}"] = encode(
                 speech.chapter_frames(chapter), speech.sample_rate, part
             )
-    return speech.seconds, voice.id
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
+    """Everything an article's outputs depend on: when all of it is unchanged since the last
+    run, rendering again would give the same files."""
+    try:
+        source = path.read_bytes()
+    except OSError:
+        source = b""  # the render itself reports why it cannot be read
+    used_files = [*options.cue_files, *options.speech.lexicon_files]
+    if options.print.font:
+        used_files.append(options.print.font)
+    return {
+        "renderer": VERSION,
+        "input_sha256": _sha256(source),
+        "options": options_to_json(options),
+        "files_sha256": {str(f): _sha256(f.read_bytes()) for f in used_files if f.is_file()},
+        "engine": kit.engine.description if kit.engine and "audio" in options.formats else None,
+    }
+
+
+def _output_name(slug: str, kind: str) -> str:
+    return kind if "/" in kind else f"{slug}.{kind}"
+
+
+def up_to_date(
+    path: Path, options: Options, out_dir: Path, slug: str, kit: Toolkit
+) -> RenderResult | None:
+    """The last run's result for an article whose input, options, renderer and engine are
+    unchanged and whose outputs are all still there, intact; None when it must be rendered."""
+    folder = out_dir / slug
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        if manifest.get("fingerprint") != fingerprint(path, options, kit):
+            return None
+        files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
+        for kind, target in files.items():
+            if _sha256(target.read_bytes()) != manifest["outputs"][kind]["sha256"]:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    manifest["status"] = "skipped"
+    manifest["reason"] = "input, options, renderer and engine unchanged since the last run"
+    atomic_write(folder / "manifest.json", _json_bytes(manifest))
+    return RenderResult(path, slug, files, manifest, skipped=True)
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _analysis_warnings(article: Article) -> list[str]:
+    notes = [
+        f"left out {d.region}: {' '.join(d.text.split())[:80]!r}"
+        for d in article.dropped
+        if not d.kept and d.text.strip()
+    ]
+    for s in article.sections:
+        r = s.readability
+        if r is not None and not r.reliable and r.words:
+            name = f"section {s.index}" + (f" ({s.heading})" if s.heading else "")
+            notes.append(f"{name}: readability is a rough guide ({r.words} words)")
+    return notes
 
 
 def render_file(
     path: Path, options: Options, out_dir: Path, slug: str, kit: Toolkit | None = None
 ) -> RenderResult:
     """Analyse one article and write the outputs `options.formats` asks for, each only once it
-    is proven to hold every protected passage whole and in order; none if any fails."""
+    is proven to hold every protected passage whole and in order (none if any fails), then its
+    manifest.json, last, so that a manifest always describes complete files."""
     kit = kit or Toolkit.load(options)
     article = analyse(path, options, kit.cues)
     passages = protected_passages(article)
     out = _Outputs()
-    pages: int | None = None
-    seconds: float | None = None
-    voice: str | None = None
     if "pdf" in options.formats:
-        pages = _pdf(article, passages, options, out)
+        _pdf(article, passages, options, out)
     if "audio" in options.formats:
-        seconds, voice = _audio(article, passages, options, kit, out)
+        _audio(article, passages, options, kit, out)
     folder = out_dir / slug
-    written = {}
+    written: dict[str, Path] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for kind, data in out.files.items():
-        target = folder / kind if "/" in kind else folder / f"{slug}.{kind}"
-        atomic_write(target, data)
-        written[kind] = target
-    return RenderResult(path, slug, article, written, pages, seconds, voice, tuple(out.warnings))
+        name = _output_name(slug, kind)
+        atomic_write(folder / name, data)
+        written[kind] = folder / name
+        entries[kind] = {
+            "path": name,
+            "bytes": len(data),
+            "sha256": _sha256(data),
+            **out.details.get(kind, {}),
+        }
+    warnings = [*out.warnings, *_analysis_warnings(article)]
+    manifest = {
+        "renderer": VERSION,
+        "source": str(path),
+        "slug": slug,
+        "status": "rendered",
+        "reason": None,
+        "fingerprint": fingerprint(path, options, kit),
+        "analysis": article_to_json(article),
+        "outputs": entries,
+        "warnings": warnings,
+        "verification": {"passed": True, "checks": out.checks},
+    }
+    atomic_write(folder / "manifest.json", _json_bytes(manifest))
+    # Only what went wrong in the outputs is told on the command line; the analysis notes
+    # (regions left out, short sections) are for the manifest and the report.
+    return RenderResult(path, slug, written, manifest, tuple(out.warnings))

@@ -37,6 +37,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
+    except BaseException:  # Ctrl-C mid-write: no half file left behind, even under a temp name
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -302,7 +302,7 @@ def test_render_file_writes_audio_and_transcript(tmp_path: Path) -> None:
     result = render_file(FIXTURES / "stray-disclaimer.md", options, tmp_path, "stray", kit(engine))
     assert result.audio == tmp_path / "stray" / "stray.mp3"
     assert result.transcript and result.transcript.read_text("utf-8").startswith(
-        result.article.title
+        result.manifest["analysis"]["title"]
     )
     chapters = read_audio(result.audio.read_bytes(), "mp3").chapters
     parts = sorted((tmp_path / "stray" / "sections").iterdir())

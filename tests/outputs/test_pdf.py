@@ -732,7 +732,7 @@ def test_render_file_writes_the_pdf_under_its_slug(tmp_path: Path) -> None:
     data = (out / "stray" / "stray.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
     assert result.pages == len(pdf_pages(data))
-    assert sorted(p.name for p in out.rglob("*")) == ["stray", "stray.pdf"]
+    assert sorted(p.name for p in out.rglob("*")) == ["manifest.json", "stray", "stray.pdf"]
 
 
 def test_a_failed_proof_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -186,6 +186,7 @@ def test_render_audio_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert sorted(p.name for p in folder.iterdir()) == [
         "ketamine-therapy.mp3",
         "ketamine-therapy.transcript.txt",
+        "manifest.json",
     ]
     data = (folder / "ketamine-therapy.mp3").read_bytes()
     mp3 = MP3(io.BytesIO(data))
