@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import lameenc
@@ -26,25 +27,26 @@ from renderer.loaders import find_inputs
 from renderer.outputs.audio import (
     MP3_BITRATE,
     MP3_QUALITY,
+    Script,
     Tags,
     build_script,
     encode_mp3,
     pause_seconds,
     synthesise,
 )
-from renderer.outputs.lexicon import load_lexicon
-from renderer.outputs.speech import open_engine
+from renderer.outputs.lexicon import Lexicon, load_lexicon
+from renderer.outputs.speech import SpeechEngine, open_engine
 from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[1]
 RATE = DEFAULT_RATE
-ROUNDS = 3  # speech: seconds per article, so fewer rounds
-ENCODE_ROUNDS = 5
+ROUNDS = 3  # speech and encoding take a second or so an article
+Sums = dict[str, float]
 
 
-def best(rounds, work, *args):  # type: ignore[no-untyped-def]
+def best(work, *args):  # type: ignore[no-untyped-def]
     times, result = [], None
-    for _ in range(rounds):
+    for _ in range(ROUNDS):
         start = time.perf_counter()
         result = work(*args)
         times.append(time.perf_counter() - start)
@@ -68,71 +70,71 @@ def bare_mp3(frames: bytes, sample_rate: int) -> bytes:
     return bytes(encoder.encode(frames) + encoder.flush())
 
 
+def heard(script: Script, speak: Callable[[str], str]) -> str:
+    """The sentences the engine is given, as one text."""
+    return " ".join(
+        speak(s) for c in script.chapters for block in c.blocks for line in block for s in line
+    )
+
+
+def measure(path: Path, engine: SpeechEngine, lexicon: Lexicon, folder: Path | None) -> Sums:
+    """Seconds of work and of audio for one article; the CLI's only with a `folder` to use."""
+    article = analyse(path, Options())
+    script = build_script(article, split_sentences)
+    ours, speech = best(synthesise, script, engine, lexicon, RATE)
+    tags = Tags(article.title, "bench", "en")
+    found = {
+        "ours": ours,
+        "audio": speech.seconds,
+        "pauses": pause_seconds(script.transcript()),
+        "mp3": best(encode_mp3, speech.frames, speech.sample_rate, tags, speech.chapters)[0],
+        "bare": best(bare_mp3, speech.frames, speech.sample_rate)[0],
+    }
+    if folder is not None:
+        text_file, wav_file = folder / "text.txt", folder / "cli.wav"
+        text_file.write_text(heard(script, lexicon.speak), encoding="utf-8")
+        found["cli"], found["cli_audio"] = best(cli_speak, text_file, wav_file)
+    return found
+
+
+def row(name: str, m: Sums) -> str:
+    if "cli" in m:
+        cli = f"{m['cli']:6.2f}s {m['ours'] / m['cli']:5.2f}x {m['cli_audio']:6.1f}s"
+    else:
+        cli = f"{'-':>7} {'-':>6} {'-':>7}"
+    return (
+        f"{name[:30]:30} {m['ours']:6.2f}s {cli} {m['audio']:6.1f}s {m['pauses']:6.1f}s | "
+        f"{m['mp3']:5.3f}s {m['audio'] / m['mp3']:5.0f}x {m['bare']:5.3f}s {m['mp3'] / m['bare']:5.2f}x"
+    )
+
+
 def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
     files = find_inputs(p for p in paths if p.exists())
     engine = open_engine()
     engine.configure("gmw/en", RATE)
     lexicon = load_lexicon()
-    cli = shutil.which("espeak-ng")
-    print(f"ours: {engine.description}, {RATE} wpm, best of {ROUNDS}")
-    if cli is None:
-        print("espeak-ng CLI not on PATH: CLI comparison skipped (install: apt install espeak-ng)")
+    has_cli = shutil.which("espeak-ng") is not None
+    print(f"ours: {engine.description}; {RATE} words a minute; best of {ROUNDS}")
+    if not has_cli:
+        print(
+            "espeak-ng not on PATH: the CLI comparison is skipped (install: apt install espeak-ng)"
+        )
     print(
-        f"{'article':30} {'speech':>7} {'cli':>7} {'ratio':>6} {'audio':>7} {'pauses':>7} "
-        f"{'cli aud':>7} | {'mp3':>6} {'x real':>6} {'bare':>6} {'ratio':>6}"
+        f"{'article':30} {'speech':>7} {'cli':>7} {'ratio':>6} {'cli aud':>7} {'audio':>7} "
+        f"{'pauses':>7} | {'mp3':>6} {'x real':>6} {'bare':>6} {'ratio':>6}"
     )
-    total = dict.fromkeys(("ours", "cli", "audio", "pauses", "cli_audio", "mp3", "bare"), 0.0)
+    total: Sums = {}
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as folder:
-        text_file, wav_file = Path(folder) / "text.txt", Path(folder) / "cli.wav"
         for path in files:
-            article = analyse(path, Options())
-            script = build_script(article, split_sentences)
-            ours, speech = best(ROUNDS, synthesise, script, engine, lexicon, RATE)
-            pauses = pause_seconds(script.transcript())
-            row = f"{path.name[:30]:30} {ours:6.2f}s"
-            if cli:
-                heard = (
-                    lexicon.speak(s)
-                    for chapter in script.chapters
-                    for block in chapter.blocks
-                    for line in block
-                    for s in line
-                )
-                text_file.write_text(" ".join(heard), encoding="utf-8")
-                raw, cli_audio = best(ROUNDS, cli_speak, text_file, wav_file)
-                total["cli"] += raw
-                total["cli_audio"] += cli_audio
-                row += f" {raw:6.2f}s {ours / raw:5.2f}x"
-            else:
-                row += f" {'-':>7} {'-':>6}"
-                cli_audio = float("nan")
-            tags = Tags(article.title, "bench", "en")
-            args = (speech.frames, speech.sample_rate)
-            mp3, _ = best(ENCODE_ROUNDS, encode_mp3, *args, tags, speech.chapters)
-            bare, _ = best(ENCODE_ROUNDS, bare_mp3, *args)
-            for key, value in (("ours", ours), ("audio", speech.seconds), ("pauses", pauses)):
-                total[key] += value
-            total["mp3"] += mp3
-            total["bare"] += bare
-            print(
-                f"{row} {speech.seconds:6.1f}s {pauses:6.1f}s {cli_audio:6.1f}s | "
-                f"{mp3:5.3f}s {speech.seconds / mp3:5.0f}x {bare:5.3f}s {mp3 / bare:5.2f}x"
-            )
-    t = total
-    if cli:
-        print(
-            f"total speech {t['ours']:.2f}s, espeak-ng CLI {t['cli']:.2f}s: {t['ours'] / t['cli']:.2f}x "
-            f"(target 1.3x); audio {t['audio']:.1f}s (of it {t['pauses']:.1f}s pauses, speech "
-            f"{t['audio'] - t['pauses']:.1f}s), CLI audio {t['cli_audio']:.1f}s"
-        )
-    else:
-        print(
-            f"total speech {t['ours']:.2f}s for {t['audio']:.1f}s of audio ({t['pauses']:.1f}s pauses)"
-        )
+            found = measure(path, engine, lexicon, Path(folder) if has_cli else None)
+            print(row(path.name, found))
+            for key, value in found.items():
+                total[key] = total.get(key, 0.0) + value
+    print(row("total", total))
     print(
-        f"total MP3 encode {t['mp3']:.3f}s: {t['audio'] / t['mp3']:.0f}x real time (target 100x); "
-        f"bare lameenc {t['bare']:.3f}s, ours / bare {t['mp3'] / t['bare']:.2f}x"
+        "targets: speech / espeak-ng CLI at most 1.3x; MP3 at least 100x real time. "
+        "'audio' includes 'pauses' (the script's silences); the CLI's 'cli aud' has none."
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     print(f"peak memory (max RSS): {rss / (1024**2 if sys.platform == 'darwin' else 1024):.0f} MiB")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import shutil
@@ -13,28 +14,34 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from renderer.analysis.sections import CueSet, load_cues
-from renderer.batch import render_all
+from renderer.batch import default_jobs, render_all
 from renderer.config import (
     AUDIO_FORMATS,
+    CONFIG_NAME,
     DEFAULT_RATE,
     DEFAULT_TARGET_GRADE,
     FONT_SIZE_RANGE,
+    FORMATS,
     PAGE_SIZES,
     RATE_RANGE,
     THEMES,
     LargePrintOptions,
     Options,
     SpeechOptions,
+    load_settings,
     parse_formats,
 )
 from renderer.errors import RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs
 from renderer.model import Article, Readability, Section, article_to_json
+from renderer.outputs.report import ArticleOutcome, write_reports
 from renderer.outputs.speech import open_engine
 from renderer.pipeline import RenderResult, Toolkit, analyse
+from renderer.verify import verify_tree
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -60,11 +67,23 @@ examples:
   renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
   renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
   renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
+  renderer render handouts/ --jobs 4 --force      render all again, four at a time
+  renderer render --config clinic.toml            a clinic's defaults (./renderer.toml is read anyway)
 
-Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section) and
-<slug>.transcript.txt, written only once they have been read back and every protected passage
-found whole. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
+Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section),
+<slug>.transcript.txt and manifest.json, written only once they have been read back and every
+protected passage found whole; OUTPUT/report.html, .csv and .json cover the batch. An article
+unchanged since the last run is skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
 2 usage error; 3 a required dependency (the speech engine) is missing.
+"""
+
+VERIFY_EXAMPLES = """\
+examples:
+  renderer verify                 everything under output/
+  renderer verify printed/        another output folder
+
+One line per problem on stderr, naming the article and what is wrong. Exit codes: 0 all
+intact; 1 a problem was found; 2 no manifest under DIR.
 """
 
 VOICES_EXAMPLES = """\
@@ -86,6 +105,9 @@ class _Reporter:
 
     def warn(self, path: Path, message: str) -> None:
         print(f"renderer: warning: {path}: {message}", file=self.stream)
+
+    def note(self, message: str) -> None:
+        print(f"renderer: note: {message}", file=self.stream)
 
     def failed(self, error: BaseException, path: Path | None = None) -> None:
         if isinstance(error, RendererError):
@@ -156,18 +178,20 @@ def _print_table(article: Article, target_grade: float, console: Console) -> Non
     console.print()
 
 
-def _inputs(paths: Sequence[Path], reporter: _Reporter) -> list[Path]:
+def _inputs(
+    paths: Sequence[Path], reporter: _Reporter, notes: list[str] | None = None
+) -> list[Path]:
     files: list[Path] = []
     for arg in paths:
         try:
-            files.extend(find_inputs([arg]))
+            files.extend(find_inputs([arg], notes))
         except RendererError as error:
             reporter.failed(error)
     return files
 
 
 def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
-    options = Options(target_grade=args.target_grade, cue_files=tuple(args.cues))
+    options, _ = _run_options(args)
     cues: CueSet = load_cues(options.cue_files)
     analyses: list[Article] = []
     for path in _inputs(args.paths, reporter):
@@ -202,42 +226,154 @@ def _summary(result: RenderResult) -> str:
     return "; ".join(parts)
 
 
-def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
+def _setting(args: argparse.Namespace, settings: dict[str, Any], key: str, default: Any) -> Any:
+    """A flag's value if it was given, else renderer.toml's, else the built-in default."""
+    value = getattr(args, key)
+    if value is None or value == []:
+        return settings.get(key, default)
+    return value
+
+
+def _run_options(args: argparse.Namespace) -> tuple[Options, dict[str, Any]]:
+    """Options from defaults < renderer.toml (or --config) < the command line's flags, and the
+    file's settings."""
+    settings, _ = load_settings(args.config)
+
+    def pick(key: str, default: Any) -> Any:
+        return _setting(args, settings, key, default)
+
+    if args.command != "render":
+        return Options(
+            target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
+            cue_files=tuple(pick("cues", [])),
+        ), settings
+    formats = parse_formats(args.formats) if args.formats else settings.get("formats", FORMATS)
     options = Options(
-        target_grade=args.target_grade,
-        cue_files=tuple(args.cues),
-        formats=parse_formats(args.formats),
+        target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
+        cue_files=tuple(pick("cues", [])),
+        formats=formats,
         print=LargePrintOptions(
-            page_size=args.page_size,
-            font_size=args.font_size,
-            theme=args.theme,
-            font=args.font,
-            clinic_name=args.clinic_name,
-            clinic_phone=args.clinic_phone,
+            page_size=pick("page_size", "letter"),
+            font_size=pick("font_size", 18.0),
+            theme=pick("theme", "standard"),
+            font=pick("font", None),
+            clinic_name=pick("clinic_name", None),
+            clinic_phone=pick("clinic_phone", None),
             audio_url=args.audio_url,
         ),
         speech=SpeechOptions(
-            voice=args.voice,
-            rate=args.rate,
-            audio_format=args.audio_format,
-            lexicon_files=tuple(args.lexicon),
+            voice=pick("voice", None),
+            rate=pick("rate", DEFAULT_RATE),
+            audio_format=pick("audio_format", "mp3"),
+            lexicon_files=tuple(pick("lexicon", [])),
             split=args.split_audio,
         ),
     )
+    return options, settings
+
+
+class _Progress:
+    """A bar with the article count and time left on a terminal; a line per article otherwise
+    (CI, cron); errors only with --quiet."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.bar: Progress | None = None
+        self.quiet = quiet
+        if not quiet and sys.stderr.isatty() and total > 1:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("Rendering", total=total)
+            self.bar.start()
+
+    def done(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, highlight=False, markup=False)
+            self.bar.advance(self.task)
+        elif not self.quiet:
+            print(line, flush=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
+    options, settings = _run_options(args)
+    jobs = _setting(args, settings, "jobs", default_jobs())
+    if jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
     kit = Toolkit.load(options)  # a missing engine or unknown voice stops the run here, once
-    files = _inputs(args.paths, reporter)
-    done = 0
-    for path, outcome in render_all(files, options, args.output, kit):
-        if not isinstance(outcome, RenderResult):
-            reporter.failed(outcome, path)
-            continue
-        done += 1
-        for warning in outcome.warnings:
-            reporter.warn(path, warning)
-        if not args.quiet:
-            print(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
+    notes: list[str] = []
+    files = _inputs(args.paths, reporter, notes)
+    for note in notes:
+        reporter.note(note)
+    outcomes: dict[Path, RenderResult | Exception] = {}
+    progress = _Progress(len(files), args.quiet)
+    results = render_all(files, options, args.output, kit, jobs=jobs, force=args.force)
+    try:
+        with contextlib.closing(results):
+            for path, outcome in results:
+                outcomes[path] = outcome
+                if not isinstance(outcome, RenderResult):
+                    reporter.failed(outcome, path)
+                    continue
+                for warning in outcome.warnings:
+                    reporter.warn(path, warning)
+                progress.done(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
+    except KeyboardInterrupt:
+        progress.stop()
+        print(
+            f"renderer: interrupted after {len(outcomes)} of {len(files)} articles; the files "
+            "written are complete and nothing half-written is left",
+            file=sys.stderr,
+        )
+        return 130
+    progress.stop()
+    ordered = [(path, outcomes[path]) for path in files if path in outcomes]
+    reports = write_reports(
+        args.output,
+        [_report_outcome(path, outcome) for path, outcome in ordered],
+        options.target_grade,
+    )
     if not args.quiet:
-        print(f"Rendered {done} of {len(files)} articles into {args.output}/")
+        rendered = sum(isinstance(o, RenderResult) and not o.skipped for _, o in ordered)
+        skipped = sum(isinstance(o, RenderResult) and o.skipped for _, o in ordered)
+        failed = len(ordered) - rendered - skipped
+        print(
+            f"Rendered {rendered}, skipped {skipped} unchanged, failed {failed} of {len(files)} "
+            f"articles into {args.output}/ (report: {reports[-1]})"
+        )
+    return reporter.exit_code
+
+
+def _report_outcome(path: Path, outcome: RenderResult | Exception) -> ArticleOutcome:
+    if isinstance(outcome, RenderResult):
+        return ArticleOutcome(str(path), outcome.slug, outcome.manifest)
+    return ArticleOutcome(str(path), None, None, str(outcome))
+
+
+def _verify(args: argparse.Namespace, reporter: _Reporter) -> int:
+    report = verify_tree(args.folder)
+    for problem in report.problems:
+        print(f"renderer: {problem}", file=sys.stderr)
+    if report.problems:
+        reporter.exit_code = max(reporter.exit_code, EXIT_FAILED)
+        failing = len({p.article for p in report.problems})
+        print(
+            f"{len(report.problems)} problems in {failing} of {report.articles} articles "
+            f"({report.checks} checks)"
+        )
+    else:
+        print(
+            f"Verified {report.articles} articles: every output is intact and holds its "
+            f"protected text ({report.checks} checks)"
+        )
     return reporter.exit_code
 
 
@@ -268,10 +404,9 @@ def _add_analysis_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-grade",
         type=float,
-        default=DEFAULT_TARGET_GRADE,
         metavar="GRADE",
-        help="US school grade a section should not read above (default: %(default)g, "
-        "the NIH ceiling for patient material)",
+        help=f"US school grade a section should not read above (default: "
+        f"{DEFAULT_TARGET_GRADE:g}, the NIH ceiling for patient material)",
     )
     parser.add_argument(
         "--cues",
@@ -281,6 +416,12 @@ def _add_analysis_flags(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a TOML file of extra section cues (headings, phrases) to add to the defaults; "
         "may be given more than once",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"a clinic's defaults (default: ./{CONFIG_NAME} if there is one); flags override it",
     )
 
 
@@ -340,26 +481,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--formats",
-        default="pdf,audio",
         metavar="LIST",
         help="outputs to write, comma-separated: pdf, audio (default: both)",
     )
-    render.add_argument(
-        "--page-size", choices=PAGE_SIZES, default="letter", help="paper (default: letter)"
-    )
+    render.add_argument("--page-size", choices=PAGE_SIZES, help="paper (default: letter)")
     low, high = FONT_SIZE_RANGE
     render.add_argument(
         "--font-size",
         type=float,
-        default=18.0,
         metavar="PT",
-        help=f"body text size, {low:g} to {high:g} (default: %(default)g); nothing on the page is smaller",
+        help=f"body text size, {low:g} to {high:g} (default: 18); nothing on the page is smaller",
     )
     render.add_argument(
         "--theme",
         choices=THEMES,
-        default="standard",
-        help="standard: black on white, for print; cream: dark on cream, less glare; "
+        help="standard (default): black on white, for print; cream: dark on cream, less glare; "
         "high-contrast: light on black, for screens (all at least 7:1)",
     )
     render.add_argument(
@@ -385,15 +521,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--rate",
         type=int,
-        default=DEFAULT_RATE,
         metavar="WPM",
-        help=f"speaking rate in words a minute, {low_rate} to {high_rate} (default: %(default)s, "
+        help=f"speaking rate in words a minute, {low_rate} to {high_rate} (default: {DEFAULT_RATE}, "
         "slower than the engine's 200 so that listeners can follow)",
     )
     render.add_argument(
         "--audio-format",
         choices=AUDIO_FORMATS,
-        default="mp3",
         help="mp3: 64 kbit/s CBR mono with ID3 chapters (default); wav: 16-bit with cue points",
     )
     render.add_argument(
@@ -409,9 +543,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write one audio file per section, in OUTPUT/<slug>/sections/",
     )
+    render.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="articles rendered at once, in separate processes (default: the number of cores)",
+    )
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="render every article, even one unchanged since the last run",
+    )
     render.add_argument("--quiet", action="store_true", help="print errors and warnings only")
     _add_analysis_flags(render)
     render.set_defaults(run=_render)
+
+    verify = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check rendered outputs against their manifests",
+        description="Re-read every manifest.json under DIR and check, from the files alone, "
+        "that each output is the one written (size, sha256) and that the PDF's text and the "
+        "transcript hold every protected passage whole and in order, and that the audio's length "
+        "and chapters fit.",
+        epilog=VERIFY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="a render's output folder (default: output/)",
+    )
+    verify.set_defaults(run=_verify)
 
     voices = sub.add_parser(
         "voices",

@@ -151,3 +151,80 @@ def options_to_json(options: Options) -> dict[str, Any]:
 
     result: dict[str, Any] = plain(asdict(options))
     return result
+
+
+CONFIG_NAME = "renderer.toml"
+# Keys of renderer.toml: what each holds, and which option checks its value.
+SETTINGS: dict[str, str] = {
+    "formats": "a list of outputs: pdf, audio",
+    "page_size": "paper: " + ", ".join(PAGE_SIZES),
+    "font_size": f"body text size in points, {FONT_SIZE_RANGE[0]:g} to {FONT_SIZE_RANGE[1]:g}",
+    "theme": "one of " + ", ".join(THEMES),
+    "font": "a TrueType font file",
+    "clinic_name": "text printed under the title",
+    "clinic_phone": "text printed under the title",
+    "voice": "a voice id or language code from `renderer voices`",
+    "rate": f"words a minute, {RATE_RANGE[0]} to {RATE_RANGE[1]}",
+    "audio_format": "one of " + ", ".join(AUDIO_FORMATS),
+    "target_grade": f"a school grade, {GRADE_RANGE[0]:g} to {GRADE_RANGE[1]:g}",
+    "lexicon": "a pronunciation file, or a list of them",
+    "cues": "a section-cue file, or a list of them",
+    "jobs": "how many articles to render at once, 1 or more",
+}
+_PATHS = {"font", "lexicon", "cues"}
+_LISTS = {"formats", "lexicon", "cues"}
+_NUMBERS = {"font_size", "target_grade"}
+_INTEGERS = {"rate", "jobs"}
+
+
+def load_settings(path: Path | None) -> tuple[dict[str, Any], Path | None]:
+    """A clinic's defaults: `path` (from --config), else renderer.toml in the working folder if
+    there is one, else none. Each value is checked here, so a mistake names its key; file paths
+    in it are taken relative to the file's own folder."""
+    if path is None:
+        if not Path(CONFIG_NAME).is_file():
+            return {}, None
+        path = Path(CONFIG_NAME)
+    table = read_toml(path, "configuration file")
+    settings: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in SETTINGS:
+            allowed = ", ".join(SETTINGS)
+            raise ConfigError(f"unknown key {key!r}; the keys are: {allowed}", path)
+        settings[key] = _setting(key, value, path)
+    return settings, path
+
+
+def _setting(key: str, value: Any, path: Path) -> Any:
+    wrong = ConfigError(f"{key} = {value!r}: must be {SETTINGS[key]}", path)
+    if key in _LISTS and isinstance(value, str):
+        value = [value]
+    if key in _LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise wrong
+    elif key in _INTEGERS:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise wrong
+    elif key in _NUMBERS:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise wrong
+        value = float(value)
+    elif not isinstance(value, str) or not value:
+        raise wrong
+    if key == "jobs" and value < 1:
+        raise wrong
+    if key in _PATHS:
+        folder = path.parent
+        value = [folder / v for v in value] if key in _LISTS else folder / value
+    try:  # the options' own checks, so the file and the flags accept the same values
+        if key == "formats":
+            value = parse_formats(",".join(value))
+        elif key in {"page_size", "font_size", "theme", "clinic_name", "clinic_phone"}:
+            LargePrintOptions(**{key: value})
+        elif key in {"voice", "rate", "audio_format"}:
+            SpeechOptions(**{key: value})
+        elif key == "target_grade":
+            Options(target_grade=value)
+    except UsageError as error:
+        raise ConfigError(f"{key} = {value!r}: {error.message}", path) from None
+    return value

@@ -18,6 +18,10 @@ class RendererError(Exception):
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
+    def __reduce__(self) -> tuple[type[RendererError], tuple[str, str | None]]:
+        # so that an error raised in a worker process keeps its file name on the way back
+        return (type(self), (self.message, self.path))
+
 
 class InputError(RendererError):
     """An input file cannot be read as an article (unsupported type, empty, not text)."""

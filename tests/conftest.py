@@ -24,11 +24,26 @@ def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise NetworkBlocked("a test tried to reach the network; the renderer must work offline")
 
 
+_connect = socket.socket.connect
+_connect_ex = socket.socket.connect_ex
+
+
+def _local_only(original: Any) -> Any:
+    """Connections between processes of this machine (Unix sockets: the worker pool's) pass."""
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family != getattr(socket, "AF_UNIX", None):
+            _refuse()
+        return original(self, address)
+
+    return connect
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Clinics run air-gapped: any connection attempt during a test fails it."""
-    monkeypatch.setattr(socket.socket, "connect", _refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    """Clinics run air-gapped: any network connection attempt during a test fails it."""
+    monkeypatch.setattr(socket.socket, "connect", _local_only(_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _local_only(_connect_ex))
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
     yield

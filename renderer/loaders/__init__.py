@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from renderer.errors import DependencyError, InputError
@@ -55,8 +56,10 @@ def _parser_for(path: Path) -> Parse:
     return parse
 
 
-def find_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files to read: files as given, folders walked for supported files (hidden ones skipped).
+def find_inputs(paths: Iterable[Path], notes: list[str] | None = None) -> list[Path]:
+    """Files to read: files as given, folders walked for supported files. Hidden files and
+    folders are skipped, and so is a folder seen before through a symbolic link (a loop);
+    each skip is described in `notes` when given.
 
     A path that does not exist is passed through, so loading it reports it with the others.
     """
@@ -65,18 +68,36 @@ def find_inputs(paths: Iterable[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        inside = sorted(
-            p
-            for p in path.rglob("*")
-            if p.suffix.lower() in _LOADERS
-            and p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+        inside = sorted(_walk(path, notes if notes is not None else []))
         if not inside:
             supported = ", ".join(SUPPORTED_EXTENSIONS)
             raise InputError(f"no supported files in this folder ({supported})", path)
         found.extend(inside)
     return found
+
+
+def _walk(top: Path, notes: list[str]) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(top, followlinks=True):
+        here = Path(folder)
+        stat = here.stat()
+        if (stat.st_dev, stat.st_ino) in seen:
+            notes.append(f"{here}: skipped, a link back to a folder already read")
+            dirs.clear()
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        for name in sorted(dirs):
+            if name.startswith("."):
+                notes.append(f"{here / name}: skipped, a hidden folder")
+                dirs.remove(name)
+        for name in files:
+            path = here / name
+            if path.suffix.lower() not in _LOADERS:
+                continue
+            if name.startswith("."):
+                notes.append(f"{path}: skipped, a hidden file")
+            elif path.is_file():
+                yield path
 
 
 def load_article(path: Path) -> Article:

@@ -784,7 +784,7 @@ def test_cli_render_carries_on_past_a_bad_file(
     assert stderr.count("\n") == 1 and str(empty) in stderr
     assert (out / "good" / "good.pdf").is_file() and (out / "other" / "other.pdf").is_file()
     assert not (out / "empty").exists()
-    assert "Rendered 2 of 3 articles" in stdout
+    assert "Rendered 2, skipped 0 unchanged, failed 1 of 3 articles" in stdout
 
 
 @pytest.mark.parametrize("formats", ["video", "pdf,braille", ","])

@@ -1,0 +1,720 @@
+"""The batch reports: report.json, report.csv and report.html, built from the articles' manifests
+once a run ends. Each is deterministic (the same outcomes give the same bytes) and written whole.
+
+A section is "over target" when its grade is above the report's `target_grade` (the rule the
+analysis uses for `meets_target`), so the chart, the tables and the counts always agree with the
+target line drawn in the report, even for manifests rendered with another target."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from reportlab.graphics import renderSVG
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.textlabels import Label
+from reportlab.graphics.shapes import Drawing, PolyLine, String
+from reportlab.lib.colors import HexColor
+
+from renderer.outputs.files import atomic_write
+from renderer.version import VERSION
+
+REPORT_NAMES = ("report.json", "report.csv", "report.html")
+CSV_HEADER = (
+    "article",
+    "section",
+    "heading",
+    "kind",
+    "protected",
+    "words",
+    "sentences",
+    "grade",
+    "meets_target",
+    "reliable",
+)
+DROPPED_PREVIEW = 100  # characters of a left-out region shown in the HTML
+
+# The page is white and nothing else has a background: every other colour is drawn on white and
+# reaches the WCAG AAA ratio of 7:1 against it (the tests compute it).
+PAGE = "#ffffff"
+TEXT = "#000000"
+LINK = "#00008b"  # dark blue, 15:1
+VISITED = "#4b0082"  # indigo, 12.9:1
+OVER_BAR = "#7a0000"  # dark red, 11:1; over-target bars are also filled and labelled "over"
+
+_AUDIO_KINDS = ("mp3", "wav")
+_MAIN_KINDS = ("pdf", *_AUDIO_KINDS, "transcript.txt")
+_SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """One input of the batch: its manifest once rendered (or skipped as unchanged), or the
+    one-line error that stopped it."""
+
+    source: str  # the input path as given
+    slug: str | None  # None when the article failed before a slug folder existed
+    manifest: dict[str, Any] | None  # None when it failed
+    error: str | None = None  # the one-line error when it failed
+
+
+def write_reports(
+    out_dir: Path, outcomes: Sequence[ArticleOutcome], target_grade: float
+) -> list[Path]:
+    """Write report.json, report.csv and report.html into `out_dir`; return their paths."""
+    articles = [_article(n, outcome) for n, outcome in enumerate(outcomes, start=1)]
+    contents = (
+        _json_report(articles, target_grade),
+        _csv_report(articles, target_grade),
+        _html_report(articles, target_grade),
+    )
+    paths = [out_dir / name for name in REPORT_NAMES]
+    for path, data in zip(paths, contents, strict=True):
+        atomic_write(path, data)
+    return paths
+
+
+# -- what the reports say of one article ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    grade: float | None
+
+
+@dataclass(frozen=True)
+class _Section:
+    index: int
+    heading: str | None
+    kind: str
+    protected: bool
+    words: int
+    sentences: int
+    grade: float | None  # None when the section has no readability (too little text)
+    reliable: bool | None
+    hardest: tuple[_Sentence, ...]
+
+    def over(self, target: float) -> bool:
+        return self.grade is not None and self.grade > target
+
+
+@dataclass(frozen=True)
+class _Dropped:
+    region: str
+    text: str
+    kept: bool
+
+
+@dataclass(frozen=True)
+class _Output:
+    kind: str
+    path: str  # relative to the report's folder, with "/" separators
+    entry: dict[str, Any]  # what the manifest says of it (bytes, pages, seconds...)
+
+
+@dataclass(frozen=True)
+class _Article:
+    number: int  # position in the batch, from 1: the HTML ids use it, never article text
+    source: str
+    slug: str | None
+    status: str  # "rendered" | "skipped" | "failed"
+    error: str | None
+    reason: str | None
+    title: str | None
+    words: int | None
+    grade: float | None
+    grade_reliable: bool | None
+    sections: tuple[_Section, ...]
+    protected: int
+    outputs: tuple[_Output, ...]
+    dropped: tuple[_Dropped, ...]
+    warnings: tuple[str, ...]
+    verification: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return self.slug or self.source
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.slug or self.source
+
+    def over(self, target: float) -> list[_Section]:
+        return [s for s in self.sections if s.over(target)]
+
+
+def _article(number: int, outcome: ArticleOutcome) -> _Article:
+    manifest = outcome.manifest
+    if manifest is None:
+        return _Article(
+            number=number,
+            source=outcome.source,
+            slug=outcome.slug,
+            status="failed",
+            error=outcome.error or "failed before a manifest was written",
+            reason=None,
+            title=None,
+            words=None,
+            grade=None,
+            grade_reliable=None,
+            sections=(),
+            protected=0,
+            outputs=(),
+            dropped=(),
+            warnings=(),
+            verification=None,
+        )
+    slug = outcome.slug or manifest.get("slug")
+    analysis: dict[str, Any] = manifest.get("analysis") or {}
+    document: dict[str, Any] = analysis.get("document") or {}
+    doc_readability: dict[str, Any] = document.get("readability") or {}
+    return _Article(
+        number=number,
+        source=outcome.source,
+        slug=slug,
+        status=str(manifest.get("status", "rendered")),
+        error=outcome.error,
+        reason=manifest.get("reason"),
+        title=analysis.get("title"),
+        words=document.get("words"),
+        grade=doc_readability.get("grade"),
+        grade_reliable=doc_readability.get("reliable"),
+        sections=tuple(_section(s) for s in analysis.get("sections") or []),
+        protected=len(analysis.get("protected") or []),
+        outputs=_outputs(slug, manifest.get("outputs") or {}),
+        dropped=tuple(
+            _Dropped(str(d.get("region", "")), str(d.get("text", "")), bool(d.get("kept")))
+            for d in analysis.get("dropped") or []
+        ),
+        warnings=tuple(str(w) for w in manifest.get("warnings") or []),
+        verification=manifest.get("verification"),
+    )
+
+
+def _section(data: dict[str, Any]) -> _Section:
+    readability: dict[str, Any] | None = data.get("readability")
+    hardest = () if readability is None else readability.get("hardest_sentences") or []
+    return _Section(
+        index=int(data.get("index", 0)),
+        heading=data.get("heading"),
+        kind=str(data.get("kind", "general")),
+        protected=bool(data.get("protected")),
+        words=int(data.get("words", 0)),
+        sentences=int(data.get("sentences", 0)),
+        grade=None if readability is None else readability.get("grade"),
+        reliable=None if readability is None else bool(readability.get("reliable")),
+        hardest=tuple(_Sentence(str(h.get("text", "")), h.get("grade")) for h in hardest),
+    )
+
+
+def _outputs(slug: str | None, entries: dict[str, Any]) -> tuple[_Output, ...]:
+    """The article's files, the main ones first, each with its path from the report's folder."""
+    order = {kind: n for n, kind in enumerate(_MAIN_KINDS)}
+    kinds = sorted(entries, key=lambda kind: (order.get(kind, len(order)), kind))
+    folder = f"{slug}/" if slug else ""
+    return tuple(
+        _Output(kind, folder + str(entries[kind].get("path", kind)), entries[kind])
+        for kind in kinds
+    )
+
+
+# -- report.json ----------------------------------------------------------------------------------
+
+
+def _json_report(articles: Sequence[_Article], target: float) -> bytes:
+    report = {
+        "renderer": VERSION,
+        "target_grade": target,
+        "articles": [
+            {
+                "source": a.source,
+                "slug": a.slug,
+                "status": a.status,
+                "reason": a.reason,
+                "error": a.error,
+                "title": a.title,
+                "words": a.words,
+                "grade": a.grade,
+                "sections": len(a.sections),
+                "sections_over_target": len(a.over(target)),
+                "protected_passages": a.protected,
+                "outputs": {o.kind: o.path for o in a.outputs},
+                "warnings": list(a.warnings),
+                "verification": a.verification,
+            }
+            for a in articles
+        ],
+        "totals": {
+            "articles": len(articles),
+            "rendered": sum(a.status == "rendered" for a in articles),
+            "skipped": sum(a.status == "skipped" for a in articles),
+            "failed": sum(a.status == "failed" for a in articles),
+            "sections": sum(len(a.sections) for a in articles),
+            "sections_over_target": sum(len(a.over(target)) for a in articles),
+        },
+    }
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# -- report.csv -----------------------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text
+
+
+def _csv_report(articles: Sequence[_Article], target: float) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for article in articles:
+        for s in article.sections:
+            graded = s.grade is not None
+            writer.writerow(
+                (
+                    _cell(article.name),
+                    s.index,
+                    _cell(s.heading or ""),
+                    s.kind,
+                    _yes_no(s.protected),
+                    s.words,
+                    s.sentences,
+                    f"{s.grade:.1f}" if s.grade is not None else "",
+                    _yes_no(not s.over(target) if graded else None),
+                    _yes_no(s.reliable if graded else None),
+                )
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+# -- report.html ----------------------------------------------------------------------------------
+
+_CSS = f"""
+body {{ font-family: Verdana, Tahoma, Arial, sans-serif; font-size: 125%; line-height: 1.5;
+  color: {TEXT}; background: {PAGE}; margin: 0 auto; padding: 1em; max-width: 60em; }}
+h1, h2, h3, h4 {{ line-height: 1.25; }}
+h2 {{ margin-top: 2em; border-top: 3px solid {TEXT}; padding-top: 0.5em; }}
+a {{ color: {LINK}; text-decoration: underline; }}
+a:visited {{ color: {VISITED}; }}
+:focus {{ outline: 3px solid {TEXT}; outline-offset: 3px; }}
+.skip {{ position: absolute; left: -100em; }}
+.skip:focus {{ position: static; }}
+.scroll {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+caption {{ text-align: left; font-weight: bold; padding-bottom: 0.25em; }}
+th, td {{ border: 1px solid {TEXT}; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }}
+td.num {{ text-align: right; }}
+dt {{ font-weight: bold; }}
+dd {{ margin: 0 0 0.5em 1em; }}
+figure {{ margin: 1em 0; }}
+svg {{ display: block; width: 100%; max-width: 48em; height: auto; }}
+.over, .failed {{ font-weight: bold; }}
+"""
+
+
+def _e(value: object) -> str:
+    """Any value as HTML text or as an attribute value (quotes escaped too)."""
+    return html.escape(str(value), quote=True)
+
+
+def _href(path: str) -> str:
+    """A link that stays relative: every character that could start a scheme, a query or an
+    attribute is percent-encoded, and "./" keeps even a leading "/" inside the folder."""
+    return _e("./" + quote(path, safe="/"))
+
+
+def _grade_text(grade: float | None, reliable: bool | None) -> str:
+    if grade is None:
+        return "no grade"
+    return f"{grade:.1f}" if reliable else f"{grade:.1f} (rough guide)"
+
+
+def _html_report(articles: Sequence[_Article], target: float) -> bytes:
+    rendered = sum(a.status == "rendered" for a in articles)
+    skipped = sum(a.status == "skipped" for a in articles)
+    failed = sum(a.status == "failed" for a in articles)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Readability report: {len(articles)} articles</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip" href="#main">Skip to the report</a>',
+        "<header>",
+        "<h1>Readability report</h1>",
+        f"<p>Target reading grade: <strong>{target:g}</strong> (US school grade). "
+        f"{len(articles)} articles: {rendered} rendered, {skipped} unchanged and skipped, "
+        f"{failed} failed. Made by renderer {_e(VERSION)}.</p>",
+        "</header>",
+        '<main id="main">',
+        *_summary(articles, target),
+    ]
+    for article in articles:
+        parts.extend(_article_html(article, target))
+    parts += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(parts).encode("utf-8")
+
+
+def _failed(article: _Article) -> str:
+    return ' class="failed"' if article.status == "failed" else ""
+
+
+def _summary(articles: Sequence[_Article], target: float) -> list[str]:
+    rows = []
+    for a in articles:
+        over = f"{len(a.over(target))} of {len(a.sections)}" if a.sections else ""
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="#article-{a.number}">{_e(a.heading)}</a></th>'
+            f"<td{_failed(a)}>{_e(a.status)}</td>"
+            f'<td class="num">{"" if a.words is None else a.words}</td>'
+            f'<td class="num">{_e(_grade_text(a.grade, a.grade_reliable)) if a.status != "failed" else ""}</td>'
+            f'<td class="num">{over}</td>'
+            f'<td class="num">{a.protected if a.status != "failed" else ""}</td>'
+            f'<td class="num">{len(a.warnings)}</td>'
+            "</tr>"
+        )
+    return [
+        '<section aria-labelledby="summary">',
+        '<h2 id="summary">Summary</h2>',
+        '<div class="scroll">',
+        "<table>",
+        f"<caption>All {len(articles)} articles against target grade {target:g}</caption>",
+        "<thead><tr>"
+        '<th scope="col">Article</th><th scope="col">Status</th><th scope="col">Words</th>'
+        '<th scope="col">Grade</th><th scope="col">Sections over target</th>'
+        '<th scope="col">Protected passages</th><th scope="col">Warnings</th>'
+        "</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+        "</section>",
+    ]
+
+
+def _article_html(a: _Article, target: float) -> list[str]:
+    anchor = f"article-{a.number}"
+    parts = [
+        f'<section aria-labelledby="{anchor}">',
+        f'<h2 id="{anchor}">{_e(a.heading)}</h2>',
+        "<dl>",
+        f"<dt>Source</dt><dd>{_e(a.source)}</dd>",
+        f"<dt>Status</dt><dd{_failed(a)}>{_e(a.status)}"
+        + (f": {_e(a.reason)}" if a.reason else "")
+        + "</dd>",
+    ]
+    if a.status == "failed":
+        parts += ["</dl>", "<h3>Error</h3>", f"<p>{_e(a.error)}</p>", "</section>"]
+        return parts
+    parts += [
+        f"<dt>Words</dt><dd>{'' if a.words is None else a.words}</dd>",
+        f"<dt>Reading grade of the whole article</dt><dd>{_e(_grade_text(a.grade, a.grade_reliable))}</dd>",
+        f"<dt>Protected passages</dt><dd>{a.protected}</dd>",
+        "</dl>",
+        *_files_html(a),
+        *_sections_html(a, target),
+        *_hardest_html(a, target),
+        *_dropped_html(a),
+        "<h3>Warnings</h3>",
+        *(_list(a.warnings) if a.warnings else ["<p>None.</p>"]),
+        *_verification_html(a),
+        "</section>",
+    ]
+    return parts
+
+
+def _list(items: Sequence[str]) -> list[str]:
+    return ["<ul>", *(f"<li>{_e(item)}</li>" for item in items), "</ul>"]
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def _files_html(a: _Article) -> list[str]:
+    if not a.outputs:
+        return ["<h3>Files</h3>", "<p>No files were written.</p>"]
+    items = []
+    for o in a.outputs:
+        name = _e(o.path.rsplit("/", 1)[-1])
+        if o.kind == "pdf":
+            pages = o.entry.get("pages")
+            label, more = "Large-print PDF", f"{name}, {pages} pages" if pages else name
+        elif o.kind in _AUDIO_KINDS:
+            seconds = o.entry.get("seconds")
+            label = f"Spoken version ({o.kind.upper()})"
+            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
+        elif o.kind == "transcript.txt":
+            label, more = "Transcript of the spoken version", name
+        else:
+            label, more = f"File {_e(o.kind)}", name
+        items.append(f'<li><a href="{_href(o.path)}">{label}</a> ({more})</li>')
+    return ["<h3>Files</h3>", "<ul>", *items, "</ul>"]
+
+
+def _sections_html(a: _Article, target: float) -> list[str]:
+    anchor = f"article-{a.number}"
+    if not a.sections:
+        return ["<h3>Reading grade by section</h3>", "<p>The article has no sections.</p>"]
+    rows = []
+    for s in a.sections:
+        if s.grade is None:
+            meets = "no grade"
+        else:
+            meets = '<span class="over">no, over target</span>' if s.over(target) else "yes"
+        rows.append(
+            "<tr>"
+            f'<th scope="row">{s.index}</th>'
+            f"<td>{_e(s.heading or '(no heading)')}</td>"
+            f"<td>{_e(s.kind)}{', protected' if s.protected else ''}</td>"
+            f'<td class="num">{s.words}</td>'
+            f'<td class="num">{_e(_grade_text(s.grade, s.reliable))}</td>'
+            f"<td>{meets}</td>"
+            "</tr>"
+        )
+    return [
+        "<h3>Reading grade by section</h3>",
+        "<figure>",
+        _section_chart(a.sections, target, f"{anchor}-chart"),
+        f'<figcaption id="{anchor}-chart-caption">Each bar is one section\'s reading grade; '
+        f"the dashed line is the target grade {target:g}. Bars over the target are filled and "
+        "labelled “over”; bars that meet it are white. A “~” before a grade marks a rough guide "
+        "(the section is short); “none” marks a section with no grade. "
+        "The table below gives the same figures.</figcaption>",
+        "</figure>",
+        '<div class="scroll">',
+        "<table>",
+        f"<caption>Sections of “{_e(a.heading)}” against target grade {target:g}</caption>",
+        "<thead><tr>"
+        '<th scope="col">Section</th><th scope="col">Heading</th><th scope="col">Kind</th>'
+        '<th scope="col">Words</th><th scope="col">Grade</th><th scope="col">Meets target</th>'
+        "</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ]
+
+
+def _hardest_html(a: _Article, target: float) -> list[str]:
+    over = a.over(target)
+    if not over:
+        return []
+    parts = ["<h3>Hardest sentences in sections over target</h3>"]
+    for s in over:
+        heading = f": {_e(s.heading)}" if s.heading else ""
+        grade = _e(_grade_text(s.grade, s.reliable))
+        parts.append(f"<h4>Section {s.index}{heading} — grade {grade}</h4>")
+        if not s.hardest:
+            parts.append("<p>No sentences listed.</p>")
+            continue
+        parts.append("<ol>")
+        for sentence in s.hardest:
+            grade = "no grade" if sentence.grade is None else f"grade {sentence.grade:.1f}"
+            parts.append(f"<li>{_e(sentence.text)} <span>({grade})</span></li>")
+        parts.append("</ol>")
+    return parts
+
+
+def _dropped_html(a: _Article) -> list[str]:
+    if not a.dropped:
+        return []
+    rows = []
+    for d in a.dropped:
+        text = " ".join(d.text.split())
+        if len(text) > DROPPED_PREVIEW:
+            text = text[:DROPPED_PREVIEW].rstrip() + "…"
+        kept = "kept (safety text)" if d.kept else "left out"
+        rows.append(f"<tr><td>{_e(d.region)}</td><td>{kept}</td><td>{_e(text)}</td></tr>")
+    return [
+        "<h3>Page regions outside the article</h3>",
+        '<div class="scroll">',
+        "<table>",
+        f"<caption>{len(a.dropped)} regions of the page that are not the article</caption>",
+        '<thead><tr><th scope="col">Region</th><th scope="col">Kept?</th>'
+        '<th scope="col">Text (start)</th></tr></thead>',
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ]
+
+
+def _verification_html(a: _Article) -> list[str]:
+    parts = ["<h3>Verification</h3>"]
+    if not a.verification:
+        return [*parts, "<p>No verification was recorded.</p>"]
+    passed = bool(a.verification.get("passed"))
+    parts.append(
+        "<p>Every check passed.</p>" if passed else '<p class="failed">A check failed.</p>'
+    )
+    checks = [str(c) for c in a.verification.get("checks") or []]
+    return parts + (_list(checks) if checks else [])
+
+
+# -- the chart ------------------------------------------------------------------------------------
+
+_SLOT = 48  # width of each section's bar and gap, in SVG units
+_FONT = 14
+_PLOT_HEIGHT = 250
+
+
+def _value_max(sections: Sequence[_Section], target: float) -> float:
+    """The top of the grade axis: an even number above every bar and the target, with room for a
+    two-line label over the tallest bar."""
+    top = max([target, *(s.grade for s in sections if s.grade is not None)])
+    return float(2 * math.ceil(top / 2) + 2)
+
+
+def _chart_summary(sections: Sequence[_Section], target: float) -> str:
+    over = sum(s.over(target) for s in sections)
+    graded = sum(s.grade is not None for s in sections)
+    ungraded = len(sections) - graded
+    return (
+        f"Bar chart of the reading grade of {len(sections)} sections against the target grade "
+        f"{target:g}: {over} over the target, {graded - over} meet it"
+        + (f", {ungraded} with no grade" if ungraded else "")
+        + ". The table after the chart gives the same figures."
+    )
+
+
+def _section_chart(sections: Sequence[_Section], target: float, chart_id: str) -> str:
+    """An inline SVG bar chart of the sections' grades with a dashed line at the target, drawn by
+    reportlab's chart library; bars over the target are filled and labelled "over"."""
+    width = 80 + _SLOT * max(len(sections), 6) + 110
+    height = _PLOT_HEIGHT + 100
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 80, 70
+    chart.width, chart.height = _SLOT * max(len(sections), 6), _PLOT_HEIGHT
+    chart.data = [[s.grade for s in sections]]
+    chart.strokeColor = None
+    chart.barSpacing = 0
+    chart.groupSpacing = 12
+    ink = HexColor(TEXT)
+    axis = chart.categoryAxis
+    axis.categoryNames = [
+        f"{s.index}" if s.grade is not None else f"{s.index}\nnone" for s in sections
+    ]
+    axis.labels.fontSize = _FONT
+    axis.labels.textAnchor = "middle"
+    axis.labels.fillColor = ink
+    axis.strokeColor = ink
+    values = chart.valueAxis
+    value_max = _value_max(sections, target)
+    values.valueMin, values.valueMax, values.valueStep = 0, value_max, 2
+    values.labels.fontSize = _FONT
+    values.labels.dx = -8
+    values.labels.fillColor = ink
+    values.strokeColor = ink
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [[_bar_label(s, target) for s in sections]]
+    chart.barLabels.fontSize = _FONT
+    chart.barLabels.fillColor = ink
+    chart.barLabels.boxAnchor = "s"
+    chart.barLabels.nudge = 4
+    chart.barLabels.boxFillColor = HexColor(PAGE)  # the target line passes behind labels
+    chart.barLabels.leftPadding = chart.barLabels.rightPadding = 4
+    for n, s in enumerate(sections):
+        bar = chart.bars[(0, n)]
+        bar.fillColor = HexColor(OVER_BAR if s.over(target) else PAGE)
+        bar.strokeColor = ink
+        bar.strokeWidth = 2
+    # The target line goes first, so bars and their labels stay readable where they cross it.
+    # A PolyLine, not a Line: renderSVG closes a Line's path ("M a L b Z"), and the way back
+    # fills the gaps of the dashes.
+    line_y = chart.y + chart.height * target / value_max
+    drawing.add(
+        PolyLine(
+            [chart.x, line_y, chart.x + chart.width + 10, line_y],
+            strokeColor=ink,
+            strokeWidth=3,
+            strokeDashArray=[10, 5],
+        )
+    )
+    drawing.add(chart)
+    drawing.add(
+        String(
+            chart.x + chart.width + 14,
+            line_y - _FONT / 3,
+            f"target {target:g}",
+            fontSize=_FONT,
+            fillColor=ink,
+        )
+    )
+    y_title = Label()
+    y_title.setOrigin(24, chart.y + chart.height / 2)
+    y_title.angle = 90
+    y_title.fontSize = _FONT
+    y_title.fillColor = ink
+    y_title.setText("Reading grade")
+    drawing.add(y_title)
+    drawing.add(
+        String(
+            chart.x + chart.width / 2,
+            14,
+            "Section",
+            fontSize=_FONT,
+            fillColor=ink,
+            textAnchor="middle",
+        )
+    )
+    return _inline_svg(
+        renderSVG.drawToString(drawing, useClip=True),
+        chart_id,
+        width,
+        height,
+        _chart_summary(sections, target),
+    )
+
+
+def _bar_label(section: _Section, target: float) -> str:
+    if section.grade is None:
+        return ""
+    value = f"{section.grade:.1f}" if section.reliable else f"~{section.grade:.1f}"
+    return f"over\n{value}" if section.over(target) else value
+
+
+_SVG_FONTS = "Helvetica, Arial, 'Liberation Sans', sans-serif"
+_SVG_START = re.compile(r"\A.*?<svg\b[^>]*>", re.DOTALL)
+
+
+def _inline_svg(svg: str, chart_id: str, width: int, height: int, summary: str) -> str:
+    """reportlab's SVG made fit to sit inside HTML: no XML declaration or doctype, no namespace
+    URLs, no id that a second chart would repeat, and a role and name for screen readers."""
+    label = _e(summary)
+    start = (
+        f'<svg id="{_e(chart_id)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
+        f'fill-rule="evenodd" role="img" aria-label="{label}">'
+    )
+    svg = _SVG_START.sub(lambda _: start, svg, count=1)
+    svg = svg.replace("<title>...</title>", f"<title>{label}</title>", 1)
+    svg = svg.replace("<desc>...</desc>", "", 1)
+    svg = svg.replace(' id="group"', "", 1)
+    # reportlab names only the PDF font; a browser without Helvetica needs a fallback.
+    return svg.replace("font-family: Helvetica;", f"font-family: {_SVG_FONTS};").strip()
