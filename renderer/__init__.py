@@ -2,7 +2,7 @@
 
 from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.batch import render_all
-from renderer.config import LargePrintOptions, Options
+from renderer.config import LargePrintOptions, Options, SpeechOptions
 from renderer.errors import ConfigError, DependencyError, InputError, RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, load_article
 from renderer.model import (
@@ -18,7 +18,8 @@ from renderer.model import (
     article_to_json,
     protected_passages,
 )
-from renderer.pipeline import RenderResult, analyse, render_file
+from renderer.pipeline import RenderResult, Toolkit, analyse, render_file
+from renderer.verify import VerifyReport, verify_tree
 from renderer.version import VERSION
 
 __version__ = VERSION
@@ -42,7 +43,10 @@ __all__ = [
     "RendererError",
     "Section",
     "SectionKind",
+    "SpeechOptions",
+    "Toolkit",
     "UsageError",
+    "VerifyReport",
     "__version__",
     "analyse",
     "article_to_json",
@@ -53,4 +57,5 @@ __all__ = [
     "protected_passages",
     "render_all",
     "render_file",
+    "verify_tree",
 ]

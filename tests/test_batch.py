@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import CONTENT, REPO, SEEDS, run_cli
 
 GOOD = "# {title}\n\n## About\n\nThis leaflet is about {title}. Drink water and rest.\n\n" + (
     "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"
@@ -147,6 +147,21 @@ def test_render_with_no_arguments_renders_content_into_output(
     files = set(tree(tmp_path / "output"))
     assert {"leaflet/leaflet.pdf", "leaflet/leaflet.mp3", "report.html"} <= files
     assert "leaflet.md -> output/leaflet/" in stdout
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside the repository")
+def test_content_and_seeds_end_to_end_then_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli(["render", str(CONTENT), str(SEEDS), "-o", str(out)], capsys)
+    assert code == 0, stderr
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert report["totals"]["rendered"] == len(report["articles"]) >= 5
+    for entry in report["articles"]:
+        assert {"pdf", "mp3", "transcript.txt"} <= set(entry["outputs"])
+    code, stdout, stderr = run_cli(["verify", str(out)], capsys)
+    assert code == 0 and stderr == "" and "Verified" in stdout
 
 
 # -- Ctrl-C ----------------------------------------------------------------------------------
