@@ -68,7 +68,7 @@ examples:
   renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
   renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
   renderer render handouts/ --jobs 4 --force      render all again, four at a time
-  renderer render --config clinic.toml            a clinic's defaults (./renderer.toml is read anyway)
+  renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
 
 Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section),
 <slug>.transcript.txt and manifest.json, written only once they have been read back and every
