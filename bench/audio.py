@@ -14,12 +14,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import lameenc
+from timing import best
 
 from renderer.analysis.sentences import split_sentences
 from renderer.config import DEFAULT_RATE, Options
@@ -42,15 +42,6 @@ REPO = Path(__file__).resolve().parents[1]
 RATE = DEFAULT_RATE
 ROUNDS = 3  # speech and encoding take a second or so an article
 Sums = dict[str, float]
-
-
-def best(work, *args):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        result = work(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def cli_speak(text_file: Path, wav_file: Path) -> float:
@@ -81,19 +72,21 @@ def measure(path: Path, engine: SpeechEngine, lexicon: Lexicon, folder: Path | N
     """Seconds of work and of audio for one article; the CLI's only with a `folder` to use."""
     article = analyse(path, Options())
     script = build_script(article, split_sentences)
-    ours, speech = best(synthesise, script, engine, lexicon, RATE)
+    ours, speech = best(ROUNDS, synthesise, script, engine, lexicon, RATE)
     tags = Tags(article.title, "bench", "en")
     found = {
         "ours": ours,
         "audio": speech.seconds,
         "pauses": pause_seconds(script.transcript()),
-        "mp3": best(encode_mp3, speech.frames, speech.sample_rate, tags, speech.chapters)[0],
-        "bare": best(bare_mp3, speech.frames, speech.sample_rate)[0],
+        "mp3": best(ROUNDS, encode_mp3, speech.frames, speech.sample_rate, tags, speech.chapters)[
+            0
+        ],
+        "bare": best(ROUNDS, bare_mp3, speech.frames, speech.sample_rate)[0],
     }
     if folder is not None:
         text_file, wav_file = folder / "text.txt", folder / "cli.wav"
         text_file.write_text(heard(script, lexicon.speak), encoding="utf-8")
-        found["cli"], found["cli_audio"] = best(cli_speak, text_file, wav_file)
+        found["cli"], found["cli_audio"] = best(ROUNDS, cli_speak, text_file, wav_file)
     return found
 
 

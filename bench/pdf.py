@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 import statistics
 import sys
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
+from timing import best
 
 from renderer.config import LargePrintOptions, Options
 from renderer.loaders import find_inputs
@@ -44,15 +44,6 @@ def bare_build(article: Article) -> tuple[bytes, int]:
     return buffer.getvalue(), doc.page
 
 
-def best(work, *args):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        result = work(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
 def prove(article: Article, options: LargePrintOptions) -> None:
     pdf = build_pdf(article, options)
     text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
@@ -69,9 +60,9 @@ def main(argv: list[str]) -> int:
     ratios, proof_ratios = [], []
     for path in files:
         article = analyse(path, Options())
-        bare, (_, bare_pages) = best(bare_build, article)
-        ours, result = best(build_pdf, article, options)
-        proven, _ = best(prove, article, options)
+        bare, (_, bare_pages) = best(ROUNDS, bare_build, article)
+        ours, result = best(ROUNDS, build_pdf, article, options)
+        proven, _ = best(ROUNDS, prove, article, options)
         pages = result.pages
         ratio = (ours / pages) / (bare / bare_pages)
         proof_ratio = (proven / pages) / (bare / bare_pages)
