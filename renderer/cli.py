@@ -9,7 +9,7 @@ import json
 import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,7 +39,7 @@ from renderer.errors import RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs
 from renderer.model import Article, Readability, Section, article_to_json
 from renderer.outputs.report import ArticleOutcome, write_reports
-from renderer.outputs.speech import open_engine
+from renderer.outputs.speech import open_engine, voices_for
 from renderer.pipeline import RenderResult, Toolkit, analyse
 from renderer.verify import verify_tree
 
@@ -203,17 +203,23 @@ def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
         payload = [article_to_json(a) for a in analyses]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        # Rendered into a buffer and written in one go: rich turns a closed pipe
-        # (`renderer score ... | head`) into exit code 1 of its own.
-        buffer = io.StringIO()
-        width = shutil.get_terminal_size((140, 24)).columns if sys.stdout.isatty() else 140
-        console = Console(
-            file=buffer, width=width, highlight=False, force_terminal=sys.stdout.isatty()
-        )
-        for article in analyses:
-            _print_table(article, options.target_grade, console)
-        sys.stdout.write(buffer.getvalue())
+
+        def tables(console: Console) -> None:
+            for article in analyses:
+                _print_table(article, options.target_grade, console)
+
+        _print_rich(tables)
     return reporter.exit_code
+
+
+def _print_rich(draw: Callable[[Console], None]) -> None:
+    """Draw with rich into a buffer and write it to stdout in one go: rich turns a closed pipe
+    (`renderer score ... | head`) into exit code 1 of its own."""
+    buffer = io.StringIO()
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size((140, 24)).columns if tty else 140
+    draw(Console(file=buffer, width=width, highlight=False, force_terminal=tty))
+    sys.stdout.write(buffer.getvalue())
 
 
 def _summary(result: RenderResult) -> str:
@@ -379,24 +385,17 @@ def _verify(args: argparse.Namespace, reporter: _Reporter) -> int:
 
 def _voices(args: argparse.Namespace, reporter: _Reporter) -> int:
     engine = open_engine()
-    wanted = args.language.lower().replace("_", "-") if args.language else None
+    voices = engine.voices()
+    if args.language:
+        voices = voices_for(voices, args.language)
+        if not voices:
+            raise UsageError(f"no voice speaks {args.language!r}")
     table = Table(title=engine.description, title_justify="left")
     for column in ("id", "name", "languages", "gender"):
         table.add_column(column)
-    shown = 0
-    for voice in sorted(engine.voices(), key=lambda v: v.id):
-        languages = [lang.lower() for lang in voice.languages] + [voice.id.rsplit("/", 1)[-1]]
-        if wanted and not any(
-            lang == wanted or lang.startswith(wanted + "-") for lang in languages
-        ):
-            continue
+    for voice in sorted(voices, key=lambda v: v.id):
         table.add_row(voice.id, voice.name, ", ".join(voice.languages), voice.gender or "")
-        shown += 1
-    if wanted and not shown:
-        raise UsageError(f"no voice speaks {args.language!r}")
-    buffer = io.StringIO()
-    Console(file=buffer, width=100, highlight=False).print(table)
-    sys.stdout.write(buffer.getvalue())
+    _print_rich(lambda console: console.print(table))
     return reporter.exit_code
 
 

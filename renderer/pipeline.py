@@ -89,6 +89,12 @@ class RenderResult:
         return self.files.get("mp3") or self.files.get("wav")
 
     @property
+    def _audio_entry(self) -> dict[str, Any] | None:
+        outputs = self.manifest["outputs"]
+        entry: dict[str, Any] | None = outputs.get("mp3") or outputs.get("wav")
+        return entry
+
+    @property
     def transcript(self) -> Path | None:
         return self.files.get("transcript.txt")
 
@@ -99,13 +105,11 @@ class RenderResult:
 
     @property
     def audio_seconds(self) -> float | None:
-        audio = self.manifest["outputs"].get("mp3") or self.manifest["outputs"].get("wav")
-        return float(audio["seconds"]) if audio else None
+        return float(self._audio_entry["seconds"]) if self._audio_entry else None
 
     @property
     def voice(self) -> str | None:
-        audio = self.manifest["outputs"].get("mp3") or self.manifest["outputs"].get("wav")
-        return str(audio["voice"]) if audio else None
+        return str(self._audio_entry["voice"]) if self._audio_entry else None
 
 
 @dataclass
@@ -202,7 +206,7 @@ def _audio(
     }
     out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
     out.checks.append(
-        f"{fmt}: {speech.seconds:.1f} s fits {script.words()} words at {speech_options.rate} "
+        f"{fmt}: {speech.seconds:.1f} s fits {len(transcript.split())} words at {speech_options.rate} "
         f"words a minute; {len(titles)} chapters match the sections"
     )
     if speech_options.split:

@@ -60,9 +60,6 @@ class Script:
             parts.append("\n\n".join(blocks))
         return "\n\n\n".join(parts) + "\n"
 
-    def words(self) -> int:
-        return len(self.transcript().split())
-
 
 def _spoken(section: Section) -> list[Block]:
     """The blocks of a section that are read: all of them, but of boilerplate only the

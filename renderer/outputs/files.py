@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from pathlib import Path
 
 from renderer.errors import OutputError
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it."""
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.fchmod(fd, _FILE_MODE)  # mkstemp makes files only their owner can read
+        # O_EXCL: never another writer's file; 0o666 less the umask, as for any new file
+        # (mkstemp would make it readable by its owner alone).
+        fd = os.open(temporary, _CREATE, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:  # an error or Ctrl-C mid-write: no half file, even under a temp name
+            temporary.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
-    except BaseException:  # Ctrl-C mid-write: no half file left behind, even under a temp name
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -71,29 +71,33 @@ def choose_voice(voices: Sequence[Voice], wanted: str | None, language: str | No
         for voice in voices:
             if key in (voice.id.lower(), voice.name.lower()):
                 return voice
-        found = _for_language(voices, key)
-        if found is None:
+        found = voices_for(voices, key)
+        if not found:
             raise UsageError(
                 f"unknown voice {wanted!r}: `renderer voices` lists the voices of this machine"
             )
-        return found
-    return _for_language(voices, _language_tag(language)) if language else None
+        return found[0]
+    found = voices_for(voices, language) if language else []
+    return found[0] if found else None
 
 
-def _for_language(voices: Sequence[Voice], tag: str) -> Voice | None:
+def voices_for(voices: Sequence[Voice], language: str) -> list[Voice]:
+    """The voices that speak `language`, best match first: "en-us" itself, then its variants
+    ("en" takes en-gb and en-us), then the language of a regional tag ("es" for es-mx)."""
+    tag = _language_tag(language)
+
     def tags(voice: Voice) -> list[str]:
         # espeak-ng names a voice after its language ("roa/fr" speaks fr, listed as fr-fr)
         return [_language_tag(lang) for lang in voice.languages] + [voice.id.rsplit("/", 1)[-1]]
 
+    found: list[Voice] = []
     for accept in (
-        lambda t: t == tag,  # "en-us" for en-us
-        lambda t: t.startswith(tag + "-"),  # "en-gb" for en
-        lambda t: tag.startswith(t + "-"),  # "es" for es-mx
+        lambda t: t == tag,
+        lambda t: t.startswith(tag + "-"),
+        lambda t: tag.startswith(t + "-"),
     ):
-        for voice in voices:
-            if any(accept(t) for t in tags(voice)):
-                return voice
-    return None
+        found += [v for v in voices if v not in found and any(accept(t) for t in tags(v))]
+    return found
 
 
 # --- Linux: espeak-ng through pyttsx3's binding --------------------------------------------
