@@ -3,7 +3,6 @@ prove, write."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from renderer.outputs.audio import (
     read_audio,
     synthesise,
 )
-from renderer.outputs.files import atomic_write, slug_text
+from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import LABELS, build_pdf
@@ -224,10 +223,6 @@ def _audio(
             )
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
     """Everything an article's outputs depend on: when all of it is unchanged since the last
     run, rendering again would give the same files."""
@@ -240,9 +235,9 @@ def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
         used_files.append(options.print.font)
     return {
         "renderer": VERSION,
-        "input_sha256": _sha256(source),
+        "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
-        "files_sha256": {str(f): _sha256(f.read_bytes()) for f in used_files if f.is_file()},
+        "files_sha256": {str(f): sha256_hex(f.read_bytes()) for f in used_files if f.is_file()},
         "engine": kit.engine.description if kit.engine and "audio" in options.formats else None,
     }
 
@@ -263,18 +258,14 @@ def up_to_date(
             return None
         files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
         for kind, target in files.items():
-            if _sha256(target.read_bytes()) != manifest["outputs"][kind]["sha256"]:
+            if sha256_hex(target.read_bytes()) != manifest["outputs"][kind]["sha256"]:
                 return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     manifest["status"] = "skipped"
     manifest["reason"] = "input, options, renderer and engine unchanged since the last run"
-    atomic_write(folder / "manifest.json", _json_bytes(manifest))
+    atomic_write(folder / "manifest.json", json_bytes(manifest))
     return RenderResult(path, slug, files, manifest, skipped=True)
-
-
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _analysis_warnings(article: Article) -> list[str]:
@@ -315,7 +306,7 @@ def render_file(
         entries[kind] = {
             "path": name,
             "bytes": len(data),
-            "sha256": _sha256(data),
+            "sha256": sha256_hex(data),
             **out.details.get(kind, {}),
         }
     warnings = [*out.warnings, *_analysis_warnings(article)]
@@ -331,7 +322,7 @@ def render_file(
         "warnings": warnings,
         "verification": {"passed": True, "checks": out.checks},
     }
-    atomic_write(folder / "manifest.json", _json_bytes(manifest))
+    atomic_write(folder / "manifest.json", json_bytes(manifest))
     # Only what went wrong in the outputs is told on the command line; the analysis notes
     # (regions left out, short sections) are for the manifest and the report.
     return RenderResult(path, slug, written, manifest, tuple(out.warnings))

@@ -3,7 +3,6 @@ the one its manifest.json lists and holds every protected passage whole and in o
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,12 +11,20 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from renderer.config import AUDIO_FORMATS
 from renderer.errors import UsageError
-from renderer.model import ProtectedPassage, SectionKind, comparable_text
-from renderer.outputs.audio import LAME_DELAY, read_audio
+from renderer.model import ProtectedPassage, SectionKind
+from renderer.outputs.audio import chapter_seconds, read_audio
+from renderer.outputs.files import sha256_hex
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import LABELS
-from renderer.outputs.proof import audio_problems, body_text, missing_passages, pdf_pages
+from renderer.outputs.proof import (
+    audio_problems,
+    body_text,
+    missing_passages,
+    pdf_pages,
+    squeeze,
+)
 from renderer.outputs.speech import SpeechError
 
 CHAPTER_SLACK = 0.05  # seconds a chapter may start off the manifest's time (millisecond tags)
@@ -26,8 +33,7 @@ _NUMBER = (int, float)
 _AUDIO = {"seconds": _NUMBER, "sample_rate": int, "rate": int, "chapters": list}
 _FIELDS: dict[str, dict[str, Any]] = {
     "pdf": {"pages": int, "footer": str, "unprintable": list},
-    "mp3": _AUDIO,
-    "wav": _AUDIO,
+    **dict.fromkeys(AUDIO_FORMATS, _AUDIO),
 }
 
 
@@ -97,7 +103,7 @@ def verify_article(manifest_path: Path) -> tuple[list[Problem], int]:
     text = files.get("transcript.txt")
     transcript = None if text is None else _check_transcript(article, text)
     for kind, data in files.items():
-        if data is not None and kind.endswith(("mp3", "wav")):
+        if data is not None and kind.endswith(AUDIO_FORMATS):
             _check_audio(article, kind, data, transcript)
     return article.problems, article.checks
 
@@ -117,7 +123,7 @@ def _load(path: Path) -> _Article:
             _get(entry, key, type_)
         for chapter in entry.get("chapters", []):
             _get(chapter, "title", str)
-            _get(chapter, "start", _NUMBER)
+            _get(chapter, "start_sample", int)
     options = _get(_get(manifest, "fingerprint", dict), "options", dict)
     formats = _get(options, "formats", list)
     audio = _get(_get(options, "speech", dict), "audio_format", str)
@@ -138,17 +144,14 @@ def _passage(item: Any) -> ProtectedPassage:
     return ProtectedPassage(_get(item, "section", int), kind, text, heading, units, labels)
 
 
-def _squeezed(text: str) -> int:
-    return len("".join(comparable_text(text).split()))
-
-
 def _passage_problems(passage: ProtectedPassage, recorded: str) -> list[str]:
     heading = f" ({passage.heading})" if passage.heading else ""
     where = f"protected text of section {passage.section}{heading}"
     if passage.sha256 != recorded:
         return [f"{where} does not match its recorded sha256"]
     # The outputs are searched for the units, not the text: they must be all of it, in order.
-    covered = sum(map(_squeezed, (*passage.units, *passage.labels))) == _squeezed(passage.text)
+    parts = "".join(squeeze(part) for part in (*passage.units, *passage.labels))
+    covered = len(parts) == len(squeeze(passage.text))
     if not covered or missing_passages([passage], passage.text):
         return [f"the units of {where} are not its text"]
     return []
@@ -173,7 +176,7 @@ def _read(article: _Article, kind: str) -> bytes | None:
         article.check(name, [f"cannot be read: {exc}"])
         return None
     found = []
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+    if sha256_hex(data) != entry["sha256"]:
         found.append("its checksum (sha256) does not match the manifest")
     if len(data) != entry["bytes"]:
         found.append(f"{len(data)} bytes, the manifest says {entry['bytes']}")
@@ -230,10 +233,7 @@ def _check_audio(article: _Article, kind: str, data: bytes, transcript: str | No
         found.append(f"sampled at {facts.sample_rate} Hz, the manifest says {rate} Hz")
     if [title for title, _ in facts.chapters] == titles:  # else audio_problems told
         for (title, start), chapter in zip(facts.chapters, chapters, strict=True):
-            # An MP3's chapter times count the encoder's delay from the second chapter on.
-            expected = chapter["start"] + (
-                LAME_DELAY / rate if fmt == "mp3" and chapter["start"] else 0
-            )
+            expected = chapter_seconds(chapter["start_sample"], rate, fmt)
             if abs(start - expected) > CHAPTER_SLACK:
                 found.append(f"chapter {title!r} starts at {start:.2f} s, not {expected:.2f} s")
     article.check(entry["path"], found)

@@ -229,6 +229,14 @@ class Tags:
     track: str | None = None  # "3/9" for a file of --split-audio
 
 
+def chapter_seconds(sample: int, sample_rate: int, audio_format: str) -> float:
+    """Where a file of `audio_format` says a chapter starting at `sample` starts: an MP3's
+    times count lame's delay (but the first chapter starts the file)."""
+    if audio_format == "mp3" and sample:
+        sample += LAME_DELAY
+    return sample / sample_rate
+
+
 def encode_mp3(
     frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
 ) -> bytes:
@@ -268,11 +276,12 @@ def _id3(tags: Tags, chapters: Sequence[Chapter], sample_rate: int) -> bytes:
             + _text_frame("TIT2", "Sections"),
         )
 
-    def ms(sample: int) -> int:
-        return 0 if sample == 0 else round((sample + LAME_DELAY) * 1000 / sample_rate)
-
     for element, chapter in zip(ids, chapters, strict=True):
-        times = struct.pack(">IIII", ms(chapter.start), ms(chapter.end), 0xFFFFFFFF, 0xFFFFFFFF)
+        start, end = (
+            round(chapter_seconds(s, sample_rate, "mp3") * 1000)
+            for s in (chapter.start, chapter.end)
+        )
+        times = struct.pack(">IIII", start, end, 0xFFFFFFFF, 0xFFFFFFFF)
         body += _frame("CHAP", element + b"\0" + times + _text_frame("TIT2", chapter.title))
     size = len(body)
     syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))

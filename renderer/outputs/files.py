@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import secrets
@@ -32,6 +34,15 @@ def atomic_write(path: Path, data: bytes) -> None:
             raise
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def json_bytes(data: object) -> bytes:
+    """JSON as every file of ours is written: UTF-8, indented, a final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -31,6 +31,8 @@ TABLES = ("patterns", "words", "symbols")
 _PROBES = ("", "Take 2-4 mg (0.5 mL) at 8:30 p.m., e.g. daily;\n50% < 1 µg/day & IV.")
 _SPACES = re.compile(r" {2,}")
 _WORD = re.compile(r"\w")
+_GROUP_REFERENCE = re.compile(r"\\(?:\d+|g<[^>]*>)")
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def _alternation(keys: Iterable[str], edged: Callable[[str], str]) -> re.Pattern[str]:
@@ -67,7 +69,7 @@ class Lexicon:
     def speak(self, text: str) -> str:
         """`text` as the speech engine should say it: patterns, then words, then symbols."""
         for pattern, replacement in self.patterns:
-            text = pattern.sub(replacement, text)
+            text = pattern.sub(_keeping_words(replacement), text)
         text = self._words.sub(lambda match: self.words[match.group()], text)
         text = self._symbols.sub(self._say_symbol, text)
         return _SPACES.sub(" ", text)
@@ -98,6 +100,22 @@ def _entries(data: dict[str, Any], table: str, path: Path | None) -> dict[str, s
                 path,
             )
     return entries
+
+
+def _keeping_words(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A pattern's rewrite, refused where it would drop words. A replacement with letters or
+    digits of its own says the match another way ("8 a.m." as "8 AM"); one made of group
+    references alone ('(\\d+) mg' = '\\1') must keep every letter and digit of the match, in
+    order (it may only space them: "50mg" as "50 mg"), or the match is left as written."""
+    own_words = any(char.isalnum() for char in _GROUP_REFERENCE.sub("", replacement))
+
+    def apply(match: re.Match[str]) -> str:
+        spoken = match.expand(replacement)
+        if own_words or "".join(_ALNUM.findall(match.group())) == "".join(_ALNUM.findall(spoken)):
+            return spoken
+        return match.group()
+
+    return apply
 
 
 def _compile(key: str, replacement: str, path: Path | None) -> re.Pattern[str]:

@@ -29,7 +29,7 @@ def pdf_pages(data: bytes) -> list[str]:
         document.close()
 
 
-def _squeeze(text: str) -> str:
+def squeeze(text: str) -> str:
     # Compared without any white space: a line break may fall inside a long word or address.
     return "".join(comparable_text(text).split())
 
@@ -60,13 +60,13 @@ def missing_passages(
     `shown` maps a passage's text to what the output could show (a PDF marks characters no
     font can draw), so a marked character is reported as a warning elsewhere, not lost here.
     """
-    haystack = _squeeze(text)
+    haystack = squeeze(text)
     problems = []
     position = 0
     for passage in passages:
         start = position
         for unit in passage.units:
-            needle = _squeeze(shown(unit))
+            needle = squeeze(shown(unit))
             found = haystack.find(needle, start)
             if found < 0:
                 where = f"section {passage.section}" + (
@@ -80,7 +80,7 @@ def missing_passages(
         else:
             position = start
         for label in passage.labels:
-            if _squeeze(shown(label)) not in haystack:
+            if squeeze(shown(label)) not in haystack:
                 problems.append(f"table header {label!r} of section {passage.section} is missing")
     return problems
 

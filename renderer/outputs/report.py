@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,8 @@ from reportlab.graphics.charts.textlabels import Label
 from reportlab.graphics.shapes import Drawing, PolyLine, String
 from reportlab.lib.colors import HexColor
 
-from renderer.outputs.files import atomic_write
+from renderer.config import AUDIO_FORMATS
+from renderer.outputs.files import atomic_write, json_bytes
 from renderer.version import VERSION
 
 REPORT_NAMES = ("report.json", "report.csv", "report.html")
@@ -51,8 +52,7 @@ LINK = "#00008b"  # dark blue, 15:1
 VISITED = "#4b0082"  # indigo, 12.9:1
 OVER_BAR = "#7a0000"  # dark red, 11:1; over-target bars are also filled and labelled "over"
 
-_AUDIO_KINDS = ("mp3", "wav")
-_MAIN_KINDS = ("pdf", *_AUDIO_KINDS, "transcript.txt")
+_MAIN_ORDER = {kind: n for n, kind in enumerate(("pdf", *AUDIO_FORMATS, "transcript.txt"))}
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,11 +71,12 @@ def write_reports(
     out_dir: Path, outcomes: Sequence[ArticleOutcome], target_grade: float
 ) -> list[Path]:
     """Write report.json, report.csv and report.html into `out_dir`; return their paths."""
-    articles = [_article(n, outcome) for n, outcome in enumerate(outcomes, start=1)]
+    articles = [_article(n, outcome, target_grade) for n, outcome in enumerate(outcomes, start=1)]
+    counts = Counter(a.status for a in articles)
     contents = (
-        _json_report(articles, target_grade),
-        _csv_report(articles, target_grade),
-        _html_report(articles, target_grade),
+        _json_report(articles, target_grade, counts),
+        _csv_report(articles),
+        _html_report(articles, target_grade, counts),
     )
     paths = [out_dir / name for name in REPORT_NAMES]
     for path, data in zip(paths, contents, strict=True):
@@ -103,9 +104,7 @@ class _Section:
     grade: float | None  # None when the section has no readability (too little text)
     reliable: bool | None
     hardest: tuple[_Sentence, ...]
-
-    def over(self, target: float) -> bool:
-        return self.grade is not None and self.grade > target
+    over: bool  # graded above the report's target
 
 
 @dataclass(frozen=True)
@@ -129,17 +128,17 @@ class _Article:
     slug: str | None
     status: str  # "rendered" | "skipped" | "failed"
     error: str | None
-    reason: str | None
-    title: str | None
-    words: int | None
-    grade: float | None
-    grade_reliable: bool | None
-    sections: tuple[_Section, ...]
-    protected: int
-    outputs: tuple[_Output, ...]
-    dropped: tuple[_Dropped, ...]
-    warnings: tuple[str, ...]
-    verification: dict[str, Any] | None
+    reason: str | None = None
+    title: str | None = None
+    words: int | None = None
+    grade: float | None = None
+    grade_reliable: bool | None = None
+    sections: tuple[_Section, ...] = ()
+    protected: int = 0
+    outputs: tuple[_Output, ...] = ()
+    dropped: tuple[_Dropped, ...] = ()
+    warnings: tuple[str, ...] = ()
+    verification: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -149,31 +148,16 @@ class _Article:
     def heading(self) -> str:
         return self.title or self.slug or self.source
 
-    def over(self, target: float) -> list[_Section]:
-        return [s for s in self.sections if s.over(target)]
+    @property
+    def over(self) -> list[_Section]:
+        return [s for s in self.sections if s.over]
 
 
-def _article(number: int, outcome: ArticleOutcome) -> _Article:
+def _article(number: int, outcome: ArticleOutcome, target: float) -> _Article:
     manifest = outcome.manifest
     if manifest is None:
-        return _Article(
-            number=number,
-            source=outcome.source,
-            slug=outcome.slug,
-            status="failed",
-            error=outcome.error or "failed before a manifest was written",
-            reason=None,
-            title=None,
-            words=None,
-            grade=None,
-            grade_reliable=None,
-            sections=(),
-            protected=0,
-            outputs=(),
-            dropped=(),
-            warnings=(),
-            verification=None,
-        )
+        error = outcome.error or "failed before a manifest was written"
+        return _Article(number, outcome.source, outcome.slug, "failed", error)
     slug = outcome.slug or manifest.get("slug")
     analysis: dict[str, Any] = manifest.get("analysis") or {}
     document: dict[str, Any] = analysis.get("document") or {}
@@ -189,7 +173,7 @@ def _article(number: int, outcome: ArticleOutcome) -> _Article:
         words=document.get("words"),
         grade=doc_readability.get("grade"),
         grade_reliable=doc_readability.get("reliable"),
-        sections=tuple(_section(s) for s in analysis.get("sections") or []),
+        sections=tuple(_section(s, target) for s in analysis.get("sections") or []),
         protected=len(analysis.get("protected") or []),
         outputs=_outputs(slug, manifest.get("outputs") or {}),
         dropped=tuple(
@@ -201,9 +185,10 @@ def _article(number: int, outcome: ArticleOutcome) -> _Article:
     )
 
 
-def _section(data: dict[str, Any]) -> _Section:
+def _section(data: dict[str, Any], target: float) -> _Section:
     readability: dict[str, Any] | None = data.get("readability")
     hardest = () if readability is None else readability.get("hardest_sentences") or []
+    grade = None if readability is None else readability.get("grade")
     return _Section(
         index=int(data.get("index", 0)),
         heading=data.get("heading"),
@@ -211,16 +196,16 @@ def _section(data: dict[str, Any]) -> _Section:
         protected=bool(data.get("protected")),
         words=int(data.get("words", 0)),
         sentences=int(data.get("sentences", 0)),
-        grade=None if readability is None else readability.get("grade"),
+        grade=grade,
         reliable=None if readability is None else bool(readability.get("reliable")),
         hardest=tuple(_Sentence(str(h.get("text", "")), h.get("grade")) for h in hardest),
+        over=grade is not None and grade > target,
     )
 
 
 def _outputs(slug: str | None, entries: dict[str, Any]) -> tuple[_Output, ...]:
     """The article's files, the main ones first, each with its path from the report's folder."""
-    order = {kind: n for n, kind in enumerate(_MAIN_KINDS)}
-    kinds = sorted(entries, key=lambda kind: (order.get(kind, len(order)), kind))
+    kinds = sorted(entries, key=lambda kind: (_MAIN_ORDER.get(kind, len(_MAIN_ORDER)), kind))
     folder = f"{slug}/" if slug else ""
     return tuple(
         _Output(kind, folder + str(entries[kind].get("path", kind)), entries[kind])
@@ -231,7 +216,7 @@ def _outputs(slug: str | None, entries: dict[str, Any]) -> tuple[_Output, ...]:
 # -- report.json ----------------------------------------------------------------------------------
 
 
-def _json_report(articles: Sequence[_Article], target: float) -> bytes:
+def _json_report(articles: Sequence[_Article], target: float, counts: Counter[str]) -> bytes:
     report = {
         "renderer": VERSION,
         "target_grade": target,
@@ -246,7 +231,7 @@ def _json_report(articles: Sequence[_Article], target: float) -> bytes:
                 "words": a.words,
                 "grade": a.grade,
                 "sections": len(a.sections),
-                "sections_over_target": len(a.over(target)),
+                "sections_over_target": len(a.over),
                 "protected_passages": a.protected,
                 "outputs": {o.kind: o.path for o in a.outputs},
                 "warnings": list(a.warnings),
@@ -256,14 +241,14 @@ def _json_report(articles: Sequence[_Article], target: float) -> bytes:
         ],
         "totals": {
             "articles": len(articles),
-            "rendered": sum(a.status == "rendered" for a in articles),
-            "skipped": sum(a.status == "skipped" for a in articles),
-            "failed": sum(a.status == "failed" for a in articles),
+            "rendered": counts["rendered"],
+            "skipped": counts["skipped"],
+            "failed": counts["failed"],
             "sections": sum(len(a.sections) for a in articles),
-            "sections_over_target": sum(len(a.over(target)) for a in articles),
+            "sections_over_target": sum(len(a.over) for a in articles),
         },
     }
-    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(report)
 
 
 # -- report.csv -----------------------------------------------------------------------------------
@@ -278,7 +263,7 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text
 
 
-def _csv_report(articles: Sequence[_Article], target: float) -> bytes:
+def _csv_report(articles: Sequence[_Article]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -295,7 +280,7 @@ def _csv_report(articles: Sequence[_Article], target: float) -> bytes:
                     s.words,
                     s.sentences,
                     f"{s.grade:.1f}" if s.grade is not None else "",
-                    _yes_no(not s.over(target) if graded else None),
+                    _yes_no(not s.over if graded else None),
                     _yes_no(s.reliable if graded else None),
                 )
             )
@@ -344,10 +329,7 @@ def _grade_text(grade: float | None, reliable: bool | None) -> str:
     return f"{grade:.1f}" if reliable else f"{grade:.1f} (rough guide)"
 
 
-def _html_report(articles: Sequence[_Article], target: float) -> bytes:
-    rendered = sum(a.status == "rendered" for a in articles)
-    skipped = sum(a.status == "skipped" for a in articles)
-    failed = sum(a.status == "failed" for a in articles)
+def _html_report(articles: Sequence[_Article], target: float, counts: Counter[str]) -> bytes:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -362,8 +344,9 @@ def _html_report(articles: Sequence[_Article], target: float) -> bytes:
         "<header>",
         "<h1>Readability report</h1>",
         f"<p>Target reading grade: <strong>{target:g}</strong> (US school grade). "
-        f"{len(articles)} articles: {rendered} rendered, {skipped} unchanged and skipped, "
-        f"{failed} failed. Made by renderer {_e(VERSION)}.</p>",
+        f"{len(articles)} articles: {counts['rendered']} rendered, "
+        f"{counts['skipped']} unchanged and skipped, {counts['failed']} failed. "
+        f"Made by renderer {_e(VERSION)}.</p>",
         "</header>",
         '<main id="main">',
         *_summary(articles, target),
@@ -378,10 +361,40 @@ def _failed(article: _Article) -> str:
     return ' class="failed"' if article.status == "failed" else ""
 
 
+def _table(caption: str, headers: Sequence[str], rows: Sequence[str]) -> list[str]:
+    """A table that scrolls sideways on a narrow screen: `caption` is HTML, `headers` plain text
+    (one column header each) and `rows` the body's rendered `<tr>` elements."""
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+    return [
+        '<div class="scroll">',
+        "<table>",
+        f"<caption>{caption}</caption>",
+        f"<thead><tr>{head}</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ]
+
+
+_SUMMARY = (
+    "Article",
+    "Status",
+    "Words",
+    "Grade",
+    "Sections over target",
+    "Protected passages",
+    "Warnings",
+)
+_SECTIONS = ("Section", "Heading", "Kind", "Words", "Grade", "Meets target")
+_DROPPED = ("Region", "Kept?", "Text (start)")
+
+
 def _summary(articles: Sequence[_Article], target: float) -> list[str]:
     rows = []
     for a in articles:
-        over = f"{len(a.over(target))} of {len(a.sections)}" if a.sections else ""
+        over = f"{len(a.over)} of {len(a.sections)}" if a.sections else ""
         rows.append(
             "<tr>"
             f'<th scope="row"><a href="#article-{a.number}">{_e(a.heading)}</a></th>'
@@ -396,19 +409,7 @@ def _summary(articles: Sequence[_Article], target: float) -> list[str]:
     return [
         '<section aria-labelledby="summary">',
         '<h2 id="summary">Summary</h2>',
-        '<div class="scroll">',
-        "<table>",
-        f"<caption>All {len(articles)} articles against target grade {target:g}</caption>",
-        "<thead><tr>"
-        '<th scope="col">Article</th><th scope="col">Status</th><th scope="col">Words</th>'
-        '<th scope="col">Grade</th><th scope="col">Sections over target</th>'
-        '<th scope="col">Protected passages</th><th scope="col">Warnings</th>'
-        "</tr></thead>",
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        "</table>",
-        "</div>",
+        *_table(f"All {len(articles)} articles against target grade {target:g}", _SUMMARY, rows),
         "</section>",
     ]
 
@@ -434,7 +435,7 @@ def _article_html(a: _Article, target: float) -> list[str]:
         "</dl>",
         *_files_html(a),
         *_sections_html(a, target),
-        *_hardest_html(a, target),
+        *_hardest_html(a),
         *_dropped_html(a),
         "<h3>Warnings</h3>",
         *(_list(a.warnings) if a.warnings else ["<p>None.</p>"]),
@@ -462,7 +463,7 @@ def _files_html(a: _Article) -> list[str]:
         if o.kind == "pdf":
             pages = o.entry.get("pages")
             label, more = "Large-print PDF", f"{name}, {pages} pages" if pages else name
-        elif o.kind in _AUDIO_KINDS:
+        elif o.kind in AUDIO_FORMATS:
             seconds = o.entry.get("seconds")
             label = f"Spoken version ({o.kind.upper()})"
             more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
@@ -483,7 +484,7 @@ def _sections_html(a: _Article, target: float) -> list[str]:
         if s.grade is None:
             meets = "no grade"
         else:
-            meets = '<span class="over">no, over target</span>' if s.over(target) else "yes"
+            meets = '<span class="over">no, over target</span>' if s.over else "yes"
         rows.append(
             "<tr>"
             f'<th scope="row">{s.index}</th>'
@@ -504,23 +505,12 @@ def _sections_html(a: _Article, target: float) -> list[str]:
         "(the section is short); “none” marks a section with no grade. "
         "The table below gives the same figures.</figcaption>",
         "</figure>",
-        '<div class="scroll">',
-        "<table>",
-        f"<caption>Sections of “{_e(a.heading)}” against target grade {target:g}</caption>",
-        "<thead><tr>"
-        '<th scope="col">Section</th><th scope="col">Heading</th><th scope="col">Kind</th>'
-        '<th scope="col">Words</th><th scope="col">Grade</th><th scope="col">Meets target</th>'
-        "</tr></thead>",
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        "</table>",
-        "</div>",
+        *_table(f"Sections of “{_e(a.heading)}” against target grade {target:g}", _SECTIONS, rows),
     ]
 
 
-def _hardest_html(a: _Article, target: float) -> list[str]:
-    over = a.over(target)
+def _hardest_html(a: _Article) -> list[str]:
+    over = a.over
     if not over:
         return []
     parts = ["<h3>Hardest sentences in sections over target</h3>"]
@@ -551,16 +541,7 @@ def _dropped_html(a: _Article) -> list[str]:
         rows.append(f"<tr><td>{_e(d.region)}</td><td>{kept}</td><td>{_e(text)}</td></tr>")
     return [
         "<h3>Page regions outside the article</h3>",
-        '<div class="scroll">',
-        "<table>",
-        f"<caption>{len(a.dropped)} regions of the page that are not the article</caption>",
-        '<thead><tr><th scope="col">Region</th><th scope="col">Kept?</th>'
-        '<th scope="col">Text (start)</th></tr></thead>',
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        "</table>",
-        "</div>",
+        *_table(f"{len(a.dropped)} regions of the page that are not the article", _DROPPED, rows),
     ]
 
 
@@ -591,7 +572,7 @@ def _value_max(sections: Sequence[_Section], target: float) -> float:
 
 
 def _chart_summary(sections: Sequence[_Section], target: float) -> str:
-    over = sum(s.over(target) for s in sections)
+    over = sum(s.over for s in sections)
     graded = sum(s.grade is not None for s in sections)
     ungraded = len(sections) - graded
     return (
@@ -605,12 +586,13 @@ def _chart_summary(sections: Sequence[_Section], target: float) -> str:
 def _section_chart(sections: Sequence[_Section], target: float, chart_id: str) -> str:
     """An inline SVG bar chart of the sections' grades with a dashed line at the target, drawn by
     reportlab's chart library; bars over the target are filled and labelled "over"."""
-    width = 80 + _SLOT * max(len(sections), 6) + 110
+    plot_width = _SLOT * max(len(sections), 6)
+    width = 80 + plot_width + 110
     height = _PLOT_HEIGHT + 100
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 80, 70
-    chart.width, chart.height = _SLOT * max(len(sections), 6), _PLOT_HEIGHT
+    chart.width, chart.height = plot_width, _PLOT_HEIGHT
     chart.data = [[s.grade for s in sections]]
     chart.strokeColor = None
     chart.barSpacing = 0
@@ -632,7 +614,7 @@ def _section_chart(sections: Sequence[_Section], target: float, chart_id: str) -
     values.labels.fillColor = ink
     values.strokeColor = ink
     chart.barLabelFormat = "values"
-    chart.barLabelArray = [[_bar_label(s, target) for s in sections]]
+    chart.barLabelArray = [[_bar_label(s) for s in sections]]
     chart.barLabels.fontSize = _FONT
     chart.barLabels.fillColor = ink
     chart.barLabels.boxAnchor = "s"
@@ -641,7 +623,7 @@ def _section_chart(sections: Sequence[_Section], target: float, chart_id: str) -
     chart.barLabels.leftPadding = chart.barLabels.rightPadding = 4
     for n, s in enumerate(sections):
         bar = chart.bars[(0, n)]
-        bar.fillColor = HexColor(OVER_BAR if s.over(target) else PAGE)
+        bar.fillColor = HexColor(OVER_BAR if s.over else PAGE)
         bar.strokeColor = ink
         bar.strokeWidth = 2
     # The target line goes first, so bars and their labels stay readable where they cross it.
@@ -692,11 +674,11 @@ def _section_chart(sections: Sequence[_Section], target: float, chart_id: str) -
     )
 
 
-def _bar_label(section: _Section, target: float) -> str:
+def _bar_label(section: _Section) -> str:
     if section.grade is None:
         return ""
     value = f"{section.grade:.1f}" if section.reliable else f"~{section.grade:.1f}"
-    return f"over\n{value}" if section.over(target) else value
+    return f"over\n{value}" if section.over else value
 
 
 _SVG_FONTS = "Helvetica, Arial, 'Liberation Sans', sans-serif"

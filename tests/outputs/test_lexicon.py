@@ -340,3 +340,22 @@ def test_any_text_keeps_its_words_outside_the_keys(text: str) -> None:
 def test_lexicon_is_exported() -> None:
     assert isinstance(LEXICON, Lexicon)
     assert LEXICON.patterns and LEXICON.words and LEXICON.symbols
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "kept"),
+    [
+        ("'(\\d+) mg' = '\\1'", "Take 5 mg daily.", "Take 5 milligrams daily."),
+        ("'(\\w+) not' = '\\1'", "Do not drive.", "Do not drive."),
+    ],
+)
+def test_a_pattern_made_of_group_references_cannot_delete_a_word(
+    tmp_path: Path, pattern: str, text: str, kept: str
+) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(f"[patterns]\n{pattern}\n", encoding="utf-8")
+    assert load_lexicon([clinic]).speak(text) == kept  # the match is left as written
+
+
+def test_a_pattern_of_group_references_may_still_split_glued_words() -> None:
+    assert LEXICON.speak("Take 50mg.") == "Take 50 milligrams."
