@@ -33,6 +33,7 @@ _SENTENCE_OPENERS = frozenset({
 # fmt: on
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")  # "U.S", "U.K" (the final stop is the candidate)
 _INITIAL = re.compile(r"[A-Z]")
+_WORD = re.compile(r"\S+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -62,7 +63,7 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
         return False  # a lowercase continuation ("8 a.m. daily") never starts a sentence
     if match.group("stop") != ".":
         return True  # "!", "?", "?!", "..." and "…" have no abbreviations to confuse them
-    before = line[: match.start()].split()
+    before = _words_before(line, match.start(), 2)
     if not before:
         return True
     token = before[-1].lstrip(_LEADING_PUNCTUATION)
@@ -72,7 +73,9 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     if lowered in _BEFORE_NUMBER and following.isdigit():
         return False
     if _INITIALISM.fullmatch(token):
-        next_word = line[match.end() :].split()[0].strip(_LEADING_PUNCTUATION).lower()
+        following_word = _WORD.match(line, match.end())
+        assert following_word is not None  # `following` is not white space
+        next_word = following_word.group().strip(_LEADING_PUNCTUATION).lower()
         return next_word.rstrip(",;:") in _SENTENCE_OPENERS
     if _INITIAL.fullmatch(token) and len(before) > 1:
         # A middle initial after a title or another initial ("Dr. J. Smith", "J. R. Smith");
@@ -80,3 +83,22 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
         previous = before[-2].lstrip(_LEADING_PUNCTUATION).rstrip(".")
         return not (previous.lower() in _TITLES or _INITIAL.fullmatch(previous))
     return True
+
+
+def _words_before(line: str, end: int, count: int) -> list[str]:
+    """The last `count` words of `line[:end]` (fewer at its start), as `split()` would give
+    them. Read backwards from `end`: splitting all of `line[:end]` at every candidate stop
+    would take time quadratic in the length of a line."""
+    words: list[str] = []
+    i = end
+    while len(words) < count:
+        while i > 0 and line[i - 1].isspace():
+            i -= 1
+        if i == 0:
+            break
+        j = i
+        while j > 0 and not line[j - 1].isspace():
+            j -= 1
+        words.append(line[j:i])
+        i = j
+    return words[::-1]

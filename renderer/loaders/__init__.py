@@ -62,6 +62,8 @@ def find_inputs(paths: Iterable[Path], notes: list[str] | None = None) -> list[P
     each skip is described in `notes` when given.
 
     A path that does not exist is passed through, so loading it reports it with the others.
+    A file reached twice (named twice, or named and inside a folder given) is read once, where
+    it is first reached.
     """
     found: list[Path] = []
     for path in paths:
@@ -73,7 +75,15 @@ def find_inputs(paths: Iterable[Path], notes: list[str] | None = None) -> list[P
             supported = ", ".join(SUPPORTED_EXTENSIONS)
             raise InputError(f"no supported files in this folder ({supported})", path)
         found.extend(inside)
-    return found
+    return unique_paths(found)
+
+
+def unique_paths(paths: Iterable[Path]) -> list[Path]:
+    """`paths` without a file seen before under another name (`a.md`, `./a.md`, a link)."""
+    unique: dict[Path, Path] = {}
+    for path in paths:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def _walk(top: Path, notes: list[str]) -> Iterator[Path]:

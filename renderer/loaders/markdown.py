@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from renderer.errors import InputError
@@ -18,9 +19,40 @@ from renderer.model import Article, Block, BlockKind, ListItem
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
-# markdown-it drops whatever lies deeper than maxNesting (20 by default) without a word; 100
-# keeps every real article whole while bounding the parser's recursion.
-_PARSER = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")
+# markdown-it drops whatever lies deeper than maxNesting (20 by default), and the rest of the
+# file after it, without a word; 100 keeps every real article whole while bounding the parser's
+# recursion, and past _FLAT_DEPTH (a list or quote adds at most 2 levels before it reads its
+# content, so the parser never reaches 100) the rest of a list or quote is read as flat text.
+_MAX_NESTING = 100
+_FLAT_DEPTH = _MAX_NESTING - 10
+
+
+def _flat_when_too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Past _FLAT_DEPTH, the rest of the innermost list or quote is one paragraph of its text,
+    its list and quote markers included: every word is kept, only the structure is lost."""
+    if state.level < _FLAT_DEPTH:
+        return False
+    if silent:
+        return True
+    # To the end of the list item or quote: a line indented less than its text ends it (a
+    # quote's lazy continuation lines count as its own, as they do for its paragraphs).
+    last = start + 1
+    while last < end and (state.isEmpty(last) or not 0 <= state.sCount[last] < state.blkIndent):
+        last += 1
+    text = state.getLines(start, last, state.blkIndent, False).strip()
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, last]
+    token = state.push("inline", "", 0)
+    token.content = text
+    token.map = [start, last]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = last
+    return True
+
+
+_PARSER = MarkdownIt("commonmark", {"html": True, "maxNesting": _MAX_NESTING}).enable("table")
+_PARSER.block.ruler.before("table", "flat_when_too_deep", _flat_when_too_deep)
 
 
 def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:

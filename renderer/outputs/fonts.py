@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -48,7 +49,14 @@ class Face:
 
     def draws(self, char: str) -> bool:
         # Characters above U+FFFF get broken ToUnicode entries in reportlab: never draw them.
-        return ord(char) <= 0xFFFF and ord(char) in self.codepoints
+        return ord(char) <= 0xFFFF and ord(char) in self.codepoints and not right_to_left(char)
+
+
+def right_to_left(char: str) -> bool:
+    """A Hebrew, Arabic, Syriac ... letter. reportlab sets them left to right and unjoined
+    (without the optional rlbidi and uharfbuzz), so a word would print reversed, and read back
+    reversed: they are shown as the marker instead, and the text stays whole in the audio."""
+    return ord(char) >= 0x0590 and unicodedata.bidirectional(char) in ("R", "AL")
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,14 @@ class FontSet:
 
     def warnings(self) -> list[str]:
         notes = []
-        if self.missing:
-            chars = ", ".join(f"U+{ord(c):04X} {c!r} ×{n}" for c, n in sorted(self.missing.items()))
-            notes.append(f"no available font can draw {chars}: shown as {MISSING_GLYPH_MARKER!r}")
+        for rtl, problem in (
+            (False, "no available font can draw"),
+            (True, "cannot set right-to-left letters"),
+        ):
+            missing = sorted((c, n) for c, n in self.missing.items() if right_to_left(c) == rtl)
+            if missing:
+                chars = ", ".join(f"U+{ord(c):04X} {c!r} ×{n}" for c, n in missing)
+                notes.append(f"{problem} {chars}: shown as {MISSING_GLYPH_MARKER!r}")
         if self.substituted:
             chars = ", ".join(f"{c!r} ({font})" for c, font in sorted(self.substituted.items()))
             notes.append(f"drawn with a fallback font: {chars}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +47,13 @@ TARGET_LINE_CHARS = 66
 LABELS = {SectionKind.RISK: "Important safety information", SectionKind.DISCLAIMER: "Disclaimer"}
 _SAMPLE = "the quick brown fox jumps over the lazy dog and keeps on running, "
 _BOX_STROKE = 3.0  # points: a thick border that survives photocopying
+# reportlab lays out all that is left of a paragraph again at every page break, so one very
+# long paragraph (a 200,000-character line) takes time quadratic in its length: longer text is
+# set as consecutive paragraphs of at most this many characters (about two pages), each but
+# the last without the gap after it, cut after a sentence or at least a word where it can be.
+_MAX_PARAGRAPH_CHARS = 4000
+_SENTENCE_GAP = re.compile(r"[.!?…]['\"’”)\]]*\s+")
+_GAP = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -353,14 +362,26 @@ class _Builder:
             **kwargs,
         )
 
-    def heading(self, text: str, level: int) -> _Heading:
-        """A heading in sentence case that adds itself to the outline (level 0: the title)."""
+    def heading(self, text: str, level: int) -> list[Flowable]:
+        """A heading in sentence case that adds itself to the outline (level 0: the title); a
+        very long one is set in pieces as body text is, the first carrying the outline entry."""
         shown = _sentence_case(text)
-        style = self.styles.title if level == 0 else self.styles.heading
+        base = self.styles.title if level == 0 else self.styles.heading
         outline_level = 0 if level <= 2 else 1
-        return _Heading(
-            self.fonts.markup(shown, bold=True), style, entry=(shown, outline_level, self.outline)
-        )
+        pieces = _pieces(shown)
+        out: list[Flowable] = []
+        for n, piece in enumerate(pieces):
+            style = base
+            if len(pieces) > 1:
+                style = ParagraphStyle(
+                    f"{base.name}-{n}",
+                    parent=base,
+                    spaceBefore=base.spaceBefore if n == 0 else 0,
+                    spaceAfter=base.spaceAfter if n == len(pieces) - 1 else 0,
+                )
+            entry = (shown, outline_level, self.outline) if n == 0 else None
+            out.append(_Heading(self.fonts.markup(piece, bold=True), style, entry=entry))
+        return out
 
     def keep_room(self, *flowables: Flowable) -> CondPageBreak:
         """A page break unless these flowables and three lines of body text still fit: a heading
@@ -378,10 +399,24 @@ class _Builder:
             indent = self.layout.font_size * 1.5
             return [
                 Indenter(left=indent),
-                self.para(block.text, self.styles.body),
+                *self.body(block.text, self.styles.body),
                 Indenter(left=-indent),
             ]
-        return [self.para(block.text, self.styles.body)]
+        return self.body(block.text, self.styles.body)
+
+    def body(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> list[Flowable]:
+        """Body text as one paragraph, or as consecutive ones when it is very long (the bullet
+        on the first, the gap after the last)."""
+        pieces = _pieces(text)
+        joined = ParagraphStyle(f"{style.name}-joined", parent=style, spaceAfter=0)
+        return [
+            self.para(
+                piece,
+                style if n == len(pieces) - 1 else joined,
+                bulletText=bullet if n == 0 else None,
+            )
+            for n, piece in enumerate(pieces)
+        ]
 
     def listing(self, block: Block) -> list[Flowable]:
         size = self.layout.font_size
@@ -402,7 +437,7 @@ class _Builder:
                 bulletIndent=indent - size * 1.6,
                 spaceAfter=size * 0.5,
             )
-            out.append(Paragraph(self.fonts.markup(item.text), style, bulletText=marker))
+            out += self.body(item.text, style, bullet=marker)
         return out
 
     def table(self, block: Block) -> list[Flowable]:
@@ -476,11 +511,10 @@ class _Builder:
             lines = []
             for i, cell in enumerate(row):
                 label = header[i] if i < len(header) and header[i] else None
-                lines.append(
-                    f"<b>{self.fonts.markup(label, bold=True)}:</b> {self.fonts.markup(cell)}"
-                    if label
-                    else self.fonts.markup(cell)
-                )
+                pieces = [self.fonts.markup(piece) for piece in _pieces(cell)]
+                if label:
+                    pieces[0] = f"<b>{self.fonts.markup(label, bold=True)}:</b> {pieces[0]}"
+                lines += pieces
             group: list[Flowable] = [Paragraph(line, style) for line in lines]
             group.append(Spacer(1, self.layout.font_size))
             out.append(KeepTogether(group))
@@ -497,7 +531,7 @@ class _Builder:
         if not heading or heading.strip().lower() != label.lower():
             opening.append(self.para(label, self.styles.label))  # not "Disclaimer" twice
         if heading:
-            opening.append(self.heading(heading, level))
+            opening += self.heading(heading, level)
         inner: list[Flowable] = [
             _BoxMark(label),
             FrameBG(
@@ -529,7 +563,7 @@ class _Builder:
         out: list[Flowable] = []
         if section.heading:
             heading = self.heading(section.heading, section.level)
-            out += [self.keep_room(heading), heading]
+            out += [self.keep_room(*heading), *heading]
         for block in section.blocks:
             if block.protected:
                 out += self.boxed(
@@ -540,7 +574,7 @@ class _Builder:
         return out
 
     def front_matter(self, article: Article, options: LargePrintOptions) -> list[Flowable]:
-        out: list[Flowable] = [self.heading(article.title, 0)]
+        out: list[Flowable] = self.heading(article.title, 0)
         contact = " · ".join(
             part
             for part in (
@@ -585,6 +619,28 @@ def _height(flowables: list[Flowable], width: float) -> float:
     return total
 
 
+def _pieces(text: str, limit: int = _MAX_PARAGRAPH_CHARS) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters: after the last sentence that ends
+    in the second half of the limit, else at the last white space there, else (a word longer
+    than half the limit) between two characters, never before a combining mark."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = 0
+        for gap in (_SENTENCE_GAP, _GAP):
+            ends = [m.end() for m in gap.finditer(window, limit // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        if not cut:
+            cut = limit
+            while cut > 1 and unicodedata.category(text[cut]).startswith("M"):
+                cut -= 1
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text]
+
+
 def _pad(row: tuple[str, ...], columns: int) -> list[str]:
     return list(row) + [""] * (columns - len(row))
 
@@ -596,8 +652,16 @@ def short_title(title: str, fonts: FontSet, layout: Layout) -> str:
     shown = fonts.printable(_sentence_case(title))
     if pdfmetrics.stringWidth(shown, face, layout.font_size) <= room:
         return shown
-    while shown and pdfmetrics.stringWidth(shown + "…", face, layout.font_size) > room:
-        shown = shown[:-1]
+    # The longest start that fits with the ellipsis, found by halving (a title can be a whole
+    # 200,000-character line; measuring it one character shorter each time would take hours).
+    fits, too_long = 0, len(shown)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if pdfmetrics.stringWidth(shown[:middle] + "…", face, layout.font_size) <= room:
+            fits = middle
+        else:
+            too_long = middle
+    shown = shown[:fits]
     return shown.rstrip() + "…" if shown else ""
 
 
