@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from renderer.outputs.speech import Voice
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -65,3 +68,37 @@ def seed_labels() -> dict[str, Any]:
     labels: dict[str, Any] = json.loads((SEEDS / "labels.json").read_text(encoding="utf-8"))
     labels.pop("_about", None)
     return labels
+
+
+RATE = 150  # words a minute, the renderer's default
+
+
+class RecordingEngine:
+    """Speaks every word in exactly 60/rate seconds of a constant sample, and records what it
+    was asked: enough to check offsets, the lexicon and the proof without a real engine."""
+
+    description = "recording stand-in"
+    sample_rate = 8000
+
+    def __init__(self, drop: str | None = None) -> None:
+        self.texts: list[str] = []
+        self.configured: list[tuple[str, int]] = []
+        self.rate = RATE
+        self.drop = drop  # a sentence containing this comes back silent-short
+
+    def voices(self) -> list[Voice]:
+        return [Voice("gmw/en", "English", ("en-gb",)), Voice("roa/es", "Spanish", ("es",))]
+
+    def configure(self, voice: str, rate: int) -> None:
+        self.configured.append((voice, rate))
+        self.rate = rate
+
+    def synthesise(self, text: str) -> bytes:
+        self.texts.append(text)
+        samples = self.samples(text)
+        if self.drop and self.drop in text:
+            samples = 1
+        return struct.pack("<h", 1000) * samples
+
+    def samples(self, text: str) -> int:
+        return len(text.split()) * self.sample_rate * 60 // self.rate

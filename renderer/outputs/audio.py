@@ -43,6 +43,7 @@ class SpokenSection:
     section: int | None
     title: str
     blocks: tuple[tuple[Line, ...], ...]
+    level: int = 2  # 1 for the title, 2 for a top-level section, 3 for a sub-section ...
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
     def line(text: str) -> Line:
         return tuple(split(" ".join(text.split())))
 
-    chapters = [SpokenSection(None, article.title, ((line(article.title),),))]
+    chapters = [SpokenSection(None, article.title, ((line(article.title),),), level=1)]
     for number, section in enumerate(sections, 1):
         heading = " ".join((section.heading or "").split())
         announce = f"Section {number} of {len(sections)}" + (f": {heading}" if heading else "")
@@ -124,7 +125,11 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
                 blocks.append((line(stray),))
             if lines:
                 blocks.append(tuple(lines))
-        chapters.append(SpokenSection(section.index, heading or f"Section {number}", tuple(blocks)))
+        # A protected section without a heading is named as the print version labels it.
+        title = heading or (
+            intro.rstrip(".") if section.protected and intro else f"Section {number}"
+        )
+        chapters.append(SpokenSection(section.index, title, tuple(blocks), section.level))
     return Script(article.title, article.language, tuple(chapters))
 
 
@@ -136,12 +141,27 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Clip:
+    """Where one sentence of the script lies in the audio: samples [start, end), `end` being
+    where the next sentence of its chapter starts, so a chapter's clips cover it without gaps.
+    `block` and `line` place it in its chapter (block 0, line 0 is the announcement)."""
+
+    chapter: int
+    block: int
+    line: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Speech:
-    """The whole spoken version as PCM, with where each chapter starts and ends."""
+    """The whole spoken version as PCM, with where each chapter and sentence starts and ends."""
 
     frames: bytes
     sample_rate: int
     chapters: tuple[Chapter, ...]
+    clips: tuple[Clip, ...] = ()
 
     @property
     def seconds(self) -> float:
@@ -151,21 +171,22 @@ class Speech:
         return self.frames[chapter.start * SAMPLE_WIDTH : chapter.end * SAMPLE_WIDTH]
 
 
-def _pauses(script: Script) -> Iterator[tuple[int, str | None, int]]:
-    """(chapter number, sentence or None at a chapter's start, silence in ms after it)."""
+def _pauses(script: Script) -> Iterator[tuple[tuple[int, int, int], str | None, int]]:
+    """((chapter, block, line), sentence or None at a chapter's start, silence in ms after it)."""
     for number, chapter in enumerate(script.chapters):
-        yield number, None, 0
+        yield (number, 0, 0), None, 0
         for b, block in enumerate(chapter.blocks):
             for n, line in enumerate(block):
                 for s, sentence in enumerate(line):
                     if s < len(line) - 1:
-                        yield number, sentence, 0
+                        pause = 0
                     elif n < len(block) - 1:
-                        yield number, sentence, LINE_PAUSE
+                        pause = LINE_PAUSE
                     elif b < len(chapter.blocks) - 1:
-                        yield number, sentence, BLOCK_PAUSE
+                        pause = BLOCK_PAUSE
                     else:
-                        yield number, sentence, SECTION_PAUSE
+                        pause = SECTION_PAUSE
+                    yield (number, b, n), sentence, pause
 
 
 def _silence(sample_rate: int, ms: int) -> bytes:
@@ -190,10 +211,13 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
     """
     frames = bytearray()
     starts: list[int] = []
-    for number, sentence, pause in _pauses(script):
+    placed: list[tuple[tuple[int, int, int], str, int]] = []  # (place, sentence, first sample)
+    for place, sentence, pause in _pauses(script):
         if sentence is None:
             starts.append(len(frames) // SAMPLE_WIDTH)
             continue
+        number = place[0]
+        placed.append((place, sentence, len(frames) // SAMPLE_WIDTH))
         if not any(ch.isalnum() for ch in sentence):  # "***": nothing an engine can say
             frames += _silence(engine.sample_rate, pause)
             continue
@@ -214,7 +238,13 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
         Chapter(c.title, start, end)
         for c, start, end in zip(script.chapters, starts, ends, strict=True)
     )
-    return Speech(bytes(frames), engine.sample_rate, chapters)
+    clips = []
+    for n, (place, sentence, start) in enumerate(placed):
+        following = placed[n + 1] if n + 1 < len(placed) else None
+        same_chapter = following is not None and following[0][0] == place[0]
+        end = following[2] if following and same_chapter else chapters[place[0]].end
+        clips.append(Clip(*place, sentence, start, end))
+    return Speech(bytes(frames), engine.sample_rate, chapters, tuple(clips))
 
 
 # --- encoding -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from conftest import CONTENT, FIXTURES, SEEDS
+from conftest import CONTENT, FIXTURES, RATE, SEEDS, RecordingEngine
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, SpeechOptions
@@ -38,43 +38,11 @@ from renderer.outputs.audio import (
 )
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import audio_problems, missing_passages
-from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError, Voice
+from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
 from renderer.pipeline import Toolkit, analyse, render_file
 
-RATE = 150
 LEXICON = load_lexicon()
 CUES = load_cues()
-
-
-class RecordingEngine:
-    """Speaks every word in exactly 60/rate seconds of a constant sample, and records what it
-    was asked: enough to check offsets, the lexicon and the proof without a real engine."""
-
-    description = "recording stand-in"
-    sample_rate = 8000
-
-    def __init__(self, drop: str | None = None) -> None:
-        self.texts: list[str] = []
-        self.configured: list[tuple[str, int]] = []
-        self.rate = RATE
-        self.drop = drop  # a sentence containing this comes back silent-short
-
-    def voices(self) -> list[Voice]:
-        return [Voice("gmw/en", "English", ("en-gb",)), Voice("roa/es", "Spanish", ("es",))]
-
-    def configure(self, voice: str, rate: int) -> None:
-        self.configured.append((voice, rate))
-        self.rate = rate
-
-    def synthesise(self, text: str) -> bytes:
-        self.texts.append(text)
-        samples = self.samples(text)
-        if self.drop and self.drop in text:
-            samples = 1
-        return struct.pack("<h", 1000) * samples
-
-    def samples(self, text: str) -> int:
-        return len(text.split()) * self.sample_rate * 60 // self.rate
 
 
 def article(*sections: Section, title: str = "Test leaflet", language: str = "en") -> Article:
