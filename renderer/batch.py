@@ -3,16 +3,28 @@ rendered in worker processes, each article's success or failure handed back as i
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
-from collections.abc import Generator, Sequence
-from multiprocessing.pool import Pool
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
-from renderer.config import Options
+from renderer.config import DEFAULT_TIMEOUT, Options
 from renderer.errors import RendererError
+from renderer.outputs import files
 from renderer.outputs.files import slug_text
+from renderer.outputs.speech import SpeechEngine, Voice
 from renderer.pipeline import RenderResult, Toolkit, render_file, up_to_date
 
 Outcome = tuple[Path, RenderResult | Exception]
@@ -42,32 +54,6 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _start_method() -> str:
-    # A worker forked from a process whose speech engine has started hangs (pyttsx3 #131):
-    # forkserver (or spawn) starts workers from a clean process, each with its own engine.
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
-_WORKER_KIT: Toolkit | None = None
-
-
-def _start_worker(options: Options) -> None:
-    global _WORKER_KIT
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    _WORKER_KIT = Toolkit.load(options)
-
-
-def _render_in_worker(task: tuple[Path, Options, Path, str]) -> Outcome:
-    path, options, out_dir, slug = task
-    try:
-        return path, render_file(path, options, out_dir, slug, _WORKER_KIT)
-    except RendererError as error:
-        return path, error
-    except Exception as error:  # not every exception survives the trip back between processes
-        return path, RendererError(f"unexpected {type(error).__name__}: {error}", path)
-
-
 def render_all(
     paths: Sequence[Path],
     options: Options,
@@ -76,16 +62,20 @@ def render_all(
     *,
     jobs: int = 1,
     force: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Generator[Outcome, None, None]:
     """Render each article, yielding its result (or the error that stopped it) as it finishes.
 
     An article whose input, options, renderer and engine are unchanged since the last run, with
     its outputs intact, is not rendered again unless `force`. The others are rendered in up to
     `jobs` worker processes (in this one for PDF alone with `jobs` 1); the files are the same
-    whatever `jobs` is.
+    whatever `jobs` is. An article a worker spends more than `timeout` seconds on (None: no
+    limit) is stopped and fails, as does one whose worker dies; the others are still rendered.
+    Temporary files that a run killed mid-write left behind are removed first.
     """
     kit = kit or Toolkit.load(options)
     slugs = assign_slugs(paths)
+    remove_partial_files(out_dir, slugs.values())
     todo = []
     for path in paths:
         skipped = None if force else up_to_date(path, options, out_dir, slugs[path], kit)
@@ -96,33 +86,316 @@ def render_all(
     # espeak-ng's wave generator carries state (its pitch flutter) from one utterance to the
     # next, so an article's audio would depend on which articles a process spoke before it:
     # each is spoken by a fresh process, and `--jobs 1` and `--jobs 2` give the same files.
-    fresh = "audio" in options.formats
+    fresh = options.speaks
     if not todo or (jobs <= 1 and not fresh):
+        # In this process: without a speech engine there is nothing that can hang (reportlab
+        # and pdfium run to completion on our own text), and no worker to start up. The time
+        # limit needs a worker to stop, so it does not apply here.
         for path in todo:
             try:
                 yield path, render_file(path, options, out_dir, slugs[path], kit)
             except Exception as error:  # one bad article must not stop the batch
-                yield path, error
+                yield path, _naming(error, path)
         return
-    context = multiprocessing.get_context(_start_method())
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["renderer.pipeline"])  # imports once, no engine
-    tasks = [(path, options, out_dir, slugs[path]) for path in todo]
-    workers = max(1, min(jobs, len(todo)))
-    pool: Pool = context.Pool(workers, _start_worker, (options,), 1 if fresh else None)
+    tasks = [(path, slugs[path]) for path in todo]
     try:
-        yield from pool.imap_unordered(_render_in_worker, tasks)
-        pool.close()
+        yield from _Scheduler(options, out_dir, jobs, timeout, fresh).run(tasks)
     finally:
-        pool.terminate()  # on Ctrl-C: workers stop now; their files are under temporary names
-        pool.join()
-        remove_partial_files(out_dir)
+        # after Ctrl-C or an error here: the workers are stopped, their temporary files go
+        remove_partial_files(out_dir, slugs.values())
 
 
-def remove_partial_files(out_dir: Path) -> list[Path]:
-    """Delete the temporary files a stopped writer left (atomic_write's `.name.*.part`)."""
-    removed = []
-    for partial in out_dir.glob("**/.*.part") if out_dir.is_dir() else ():
-        partial.unlink(missing_ok=True)
-        removed.append(partial)
+def _naming(error: Exception, path: Path) -> Exception:
+    """The error, naming the article when the stage that raised it could not (the speech
+    engine knows only the sentence it was given)."""
+    if isinstance(error, RendererError) and error.path is None:
+        error.path = str(path)
+    return error
+
+
+def remove_partial_files(out_dir: Path, slugs: Iterable[str]) -> list[Path]:
+    """Delete the temporary files (atomic_write's `.name.<hex>.part`) that a stopped or killed
+    run left in the folders this run writes: the output folder's own (the reports) and each
+    article's."""
+    removed = files.remove_partial_files(out_dir, recursive=False)
+    for slug in slugs:
+        removed += files.remove_partial_files(out_dir / slug)
     return removed
+
+
+# --- The workers ------------------------------------------------------------------------------
+#
+# multiprocessing.Pool cannot stop one task: a hung speech engine would hold its worker, and the
+# run, for ever. So the parent runs its own few processes, hands each one article at a time over
+# a pipe, and waits on their pipes and exit sentinels with a deadline: a worker past its article's
+# deadline is killed, a worker that dies is reported, and either is replaced.
+
+Task = tuple[Path, Path, str]  # input, output folder, slug
+
+
+def _start_method() -> str:
+    # A worker forked from a process whose speech engine has started hangs (pyttsx3 #131):
+    # forkserver (or spawn) starts workers from a clean process, each with its own engine.
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _MarkedEngine:
+    """A worker's speech engine that raises a flag shared with the parent while it works, so
+    that an article stopped for taking too long can be blamed on the right stage."""
+
+    def __init__(self, engine: SpeechEngine, busy: Any) -> None:
+        self._engine = engine
+        self._busy = busy
+        self.description = engine.description
+
+    @property
+    def sample_rate(self) -> int:
+        return self._engine.sample_rate
+
+    @sample_rate.setter
+    def sample_rate(self, value: int) -> None:
+        self._engine.sample_rate = value
+
+    @contextmanager
+    def _working(self) -> Iterator[None]:
+        self._busy.value = 1
+        try:
+            yield
+        finally:
+            self._busy.value = 0
+
+    def voices(self) -> list[Voice]:
+        with self._working():
+            return self._engine.voices()
+
+    def configure(self, voice: str, rate: int) -> None:
+        with self._working():
+            self._engine.configure(voice, rate)
+
+    def synthesise(self, text: str) -> bytes:
+        with self._working():
+            return self._engine.synthesise(text)
+
+
+def _exit_with_parent(lifeline: Connection[Any, Any]) -> None:
+    """End this worker when the run's process ends, however it ends (SIGKILL included, when none
+    of its clean-up runs): an orphan would hold a core for nobody, or hang for ever. That process
+    holds the only other end of `lifeline` and never writes to it: it closes when the run ends."""
+    if sys.platform.startswith("linux"):
+        import fcntl
+
+        # The kernel sends us SIGKILL the moment the lifeline closes, even while we are stuck in
+        # C code that holds the GIL (a runaway regular expression). PR_SET_PDEATHSIG would not
+        # do: our parent is the forkserver, which lives on while any worker does.
+        fd = lifeline.fileno()
+        fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGKILL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+
+    # Everywhere, and for a run that ended before the lines above: a thread waits for the end.
+    def watch() -> None:
+        with suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
+
+
+def _work(
+    tasks: Connection[Any, Any],
+    lifeline: Connection[Any, Any],
+    busy: Any,
+    options: Options,
+    once: bool,
+) -> None:
+    """A worker's life: render the articles the parent sends, one at a time, each outcome sent
+    back; after one article when `once`, else until the parent sends None or goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    _exit_with_parent(lifeline)
+    kit: Toolkit | None = None
+    while True:
+        try:
+            task: Task | None = tasks.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        path, out_dir, slug = task
+        outcome: RenderResult | Exception
+        try:
+            if kit is None:
+                kit = Toolkit.load(options)
+                if kit.engine is not None:
+                    kit = replace(kit, engine=_MarkedEngine(kit.engine, busy))
+            outcome = render_file(path, options, out_dir, slug, kit)
+        except RendererError as error:
+            outcome = _naming(error, path)
+        except Exception as error:  # not every exception survives the trip back
+            outcome = RendererError(f"unexpected {type(error).__name__}: {error}", path)
+        try:
+            tasks.send(outcome)
+        except OSError:
+            return  # the parent is gone
+        except Exception as error:  # an outcome that does not pickle: its words still can
+            tasks.send(RendererError(f"unexpected {type(error).__name__}: {outcome}", path))
+        if once:
+            return
+
+
+@dataclass
+class _Worker:
+    """The parent's handle on one worker process and the article it is rendering."""
+
+    process: BaseProcess
+    tasks: Connection[Any, Any]  # the parent's end: tasks out, outcomes back
+    lifeline: Connection[Any, Any]  # closed by the parent's death, never written
+    busy: Any  # shared flag: the speech engine is working
+    path: Path | None = None
+    slug: str = ""
+    timeout: float | None = None
+    deadline: float = math.inf
+
+    @classmethod
+    def start(cls, context: BaseContext, options: Options, once: bool) -> _Worker:
+        tasks, child_tasks = context.Pipe()
+        watch, lifeline = context.Pipe(duplex=False)
+        busy = context.RawValue("b", 0)
+        process = context.Process(  # type: ignore[attr-defined]  # (missing from the stub)
+            target=_work,
+            args=(child_tasks, watch, busy, options, once),
+            name="renderer-worker",
+            daemon=True,
+        )
+        process.start()
+        # Only the worker may hold its ends: then a dead worker reads as EOF here, and a dead
+        # parent as EOF there.
+        child_tasks.close()
+        watch.close()
+        return cls(process, tasks, lifeline, busy)
+
+    def assign(self, task: Task, timeout: float | None) -> None:
+        self.path, self.slug = task[0], task[2]
+        self.deadline = time.monotonic() + (math.inf if timeout is None else timeout)
+        self.timeout = timeout
+        self.busy.value = 0
+        with suppress(OSError):  # it has just died: outcome() will say so
+            self.tasks.send(task)
+
+    def outcome(self, ready: list[Any]) -> RenderResult | Exception | None:
+        """What the worker's article came to, None while it is still at work: its result, or
+        an error once it has died or run out of time (it is killed then)."""
+        assert self.path is not None
+        if self.tasks in ready or self.process.sentinel in ready:
+            try:
+                if self.tasks.poll():
+                    result: RenderResult | Exception = self.tasks.recv()
+                    return result
+            except (EOFError, OSError):
+                pass  # it died before it could say anything
+            self.process.join(10)
+            self.kill()  # in case it closed its pipe and lingers
+            return RendererError(_died(self.process.exitcode), self.path)
+        if self.timeout is not None and time.monotonic() >= self.deadline:
+            stage = "the speech engine" if self.busy.value else "rendering"
+            self.kill()
+            return RendererError(
+                f"{stage} did not finish within {self.timeout:g} s, so the article was stopped "
+                "(--timeout sets the limit)",
+                self.path,
+            )
+        return None
+
+    @property
+    def alive(self) -> bool:
+        return self.process.exitcode is None
+
+    def stop(self) -> None:
+        """Let an idle (or finished) worker exit on its own; kill it if it does not."""
+        with suppress(OSError):
+            self.tasks.send(None)
+        self.process.join(10)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
+        self.tasks.close()
+        self.lifeline.close()
+
+
+def _died(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = f", {signal.Signals(-exitcode).name}"
+        except ValueError:
+            name = ""
+        return f"the worker rendering it died (signal {-exitcode}{name})"
+    return f"the worker rendering it stopped without a result (exit code {exitcode})"
+
+
+class _Scheduler:
+    """Up to `jobs` workers, each rendering one article at a time under `timeout`; a fresh
+    worker for every article when `fresh`, else each reused until the work runs out."""
+
+    def __init__(
+        self, options: Options, out_dir: Path, jobs: int, timeout: float | None, fresh: bool
+    ) -> None:
+        self.options = options
+        self.out_dir = out_dir
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.fresh = fresh
+        self.context = multiprocessing.get_context(_start_method())
+        if self.context.get_start_method() == "forkserver":
+            self.context.set_forkserver_preload(["renderer._forkserver"])  # imports once, no engine
+
+    def run(self, tasks: Sequence[tuple[Path, str]]) -> Generator[Outcome, None, None]:
+        waiting = deque(tasks)
+        idle: list[_Worker] = []
+        busy: list[_Worker] = []
+        try:
+            while waiting or busy:
+                while waiting and len(busy) < self.jobs:
+                    worker = self._reuse_or_start(idle)
+                    path, slug = waiting.popleft()
+                    worker.assign((path, self.out_dir, slug), self.timeout)
+                    busy.append(worker)
+                ready = wait(
+                    [w.tasks for w in busy] + [w.process.sentinel for w in busy],
+                    _seconds_left(busy),
+                )
+                for worker in list(busy):
+                    outcome = worker.outcome(ready)
+                    if outcome is None:
+                        continue
+                    busy.remove(worker)
+                    assert worker.path is not None
+                    done = worker.path
+                    if self.fresh or not worker.alive:
+                        worker.stop()  # done with its one article, or dead, or killed
+                    else:
+                        idle.append(worker)
+                    if not isinstance(outcome, RenderResult):  # what a killed writer left
+                        files.remove_partial_files(self.out_dir / worker.slug)
+                    yield done, outcome
+            for worker in idle:
+                worker.stop()
+            idle.clear()
+        finally:
+            for worker in (*busy, *idle):  # Ctrl-C or an error: stop now
+                worker.kill()
+
+    def _reuse_or_start(self, idle: list[_Worker]) -> _Worker:
+        while idle:
+            worker = idle.pop()
+            if worker.alive:
+                return worker
+            worker.kill()  # died while idle (the out-of-memory killer): let it go
+        return _Worker.start(self.context, self.options, once=self.fresh)
+
+
+def _seconds_left(busy: Sequence[_Worker]) -> float | None:
+    deadline = min((w.deadline for w in busy), default=math.inf)
+    return None if math.isinf(deadline) else max(0.0, deadline - time.monotonic())

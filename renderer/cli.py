@@ -22,10 +22,11 @@ from renderer.batch import default_jobs, render_all
 from renderer.config import (
     AUDIO_FORMATS,
     CONFIG_NAME,
+    DEFAULT_FORMATS,
     DEFAULT_RATE,
     DEFAULT_TARGET_GRADE,
+    DEFAULT_TIMEOUT,
     FONT_SIZE_RANGE,
-    FORMATS,
     PAGE_SIZES,
     RATE_RANGE,
     THEMES,
@@ -35,9 +36,10 @@ from renderer.config import (
     load_settings,
     parse_formats,
 )
-from renderer.errors import RendererError, UsageError
-from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs
+from renderer.errors import OutputError, RendererError, UsageError
+from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, unique_paths
 from renderer.model import Article, Readability, Section, article_to_json
+from renderer.outputs.files import check_writable
 from renderer.outputs.report import ArticleOutcome, write_reports
 from renderer.outputs.speech import open_engine, voices_for
 from renderer.pipeline import RenderResult, Toolkit, analyse
@@ -67,13 +69,15 @@ examples:
   renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
   renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
   renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
+  renderer render leaflet.md --formats pdf,audio,daisy   adds a DAISY 2.02 book in <slug>/daisy/
   renderer render handouts/ --jobs 4 --force      render all again, four at a time
   renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
 
 Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section),
-<slug>.transcript.txt and manifest.json, written only once they have been read back and every
-protected passage found whole; OUTPUT/report.html, .csv and .json cover the batch. An article
-unchanged since the last run is skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
+<slug>.transcript.txt and manifest.json (with daisy, also daisy/ncc.html and its files),
+written only once they have been read back and every protected passage found whole;
+OUTPUT/report.html, .csv and .json cover the batch. An article unchanged since the last run is
+skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
 2 usage error; 3 a required dependency (the speech engine) is missing.
 """
 
@@ -187,7 +191,7 @@ def _inputs(
             files.extend(find_inputs([arg], notes))
         except RendererError as error:
             reporter.failed(error)
-    return files
+    return unique_paths(files)
 
 
 def _score(args: argparse.Namespace, reporter: _Reporter) -> int:
@@ -229,6 +233,8 @@ def _summary(result: RenderResult) -> str:
     if result.audio_seconds is not None:
         minutes, seconds = divmod(round(result.audio_seconds), 60)
         parts.append(f"audio {minutes}:{seconds:02d} read by {result.voice}")
+    if result.book_headings is not None:
+        parts.append(f"DAISY book of {result.book_headings} headings")
     return "; ".join(parts)
 
 
@@ -253,7 +259,9 @@ def _run_options(args: argparse.Namespace) -> tuple[Options, dict[str, Any]]:
             target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
             cue_files=tuple(pick("cues", [])),
         ), settings
-    formats = parse_formats(args.formats) if args.formats else settings.get("formats", FORMATS)
+    formats = (
+        parse_formats(args.formats) if args.formats else settings.get("formats", DEFAULT_FORMATS)
+    )
     options = Options(
         target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
         cue_files=tuple(pick("cues", [])),
@@ -314,18 +322,37 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
     jobs = _setting(args, settings, "jobs", default_jobs())
     if jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+    timeout = _setting(args, settings, "timeout", DEFAULT_TIMEOUT)
+    if not timeout > 0:
+        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
     kit = Toolkit.load(options)  # a missing engine or unknown voice stops the run here, once
     notes: list[str] = []
     files = _inputs(args.paths, reporter, notes)
     for note in notes:
         reporter.note(note)
+    check_writable(args.output)  # a folder that cannot take files: one line, not one per article
     outcomes: dict[Path, RenderResult | Exception] = {}
     progress = _Progress(len(files), args.quiet)
-    results = render_all(files, options, args.output, kit, jobs=jobs, force=args.force)
+    results = render_all(
+        files, options, args.output, kit, jobs=jobs, force=args.force, timeout=timeout
+    )
     try:
         with contextlib.closing(results):
             for path, outcome in results:
                 outcomes[path] = outcome
+                if isinstance(outcome, OutputError) and _output_full(args.output):
+                    # A full disk or a folder gone read-only fails every article after this
+                    # one, and the reports too: stop here, in one line.
+                    done = sum(isinstance(o, RenderResult) for o in outcomes.values())
+                    reporter.failed(
+                        OutputError(
+                            f"{outcome.message}; stopped with {done} of {len(files)} articles "
+                            "rendered (run again when it can be written: what is done is skipped)",
+                            outcome.path,
+                        )
+                    )
+                    progress.stop()
+                    return reporter.exit_code
                 if not isinstance(outcome, RenderResult):
                     reporter.failed(outcome, path)
                     continue
@@ -356,6 +383,15 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
             f"articles into {args.output}/ (report: {reports[-1]})"
         )
     return reporter.exit_code
+
+
+def _output_full(folder: Path) -> bool:
+    """Whether the output folder can no longer take any file (after an article failed to write)."""
+    try:
+        check_writable(folder)
+    except OutputError:
+        return True
+    return False
 
 
 def _report_outcome(path: Path, outcome: RenderResult | Exception) -> ArticleOutcome:
@@ -481,7 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--formats",
         metavar="LIST",
-        help="outputs to write, comma-separated: pdf, audio (default: both)",
+        help="outputs to write, comma-separated: pdf, audio, daisy (a DAISY 2.02 talking book "
+        "in <slug>/daisy/) (default: pdf,audio)",
     )
     render.add_argument("--page-size", choices=PAGE_SIZES, help="paper (default: letter)")
     low, high = FONT_SIZE_RANGE
@@ -547,6 +584,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="articles rendered at once, in separate processes (default: the number of cores)",
+    )
+    render.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"stop an article that takes longer than this in a worker process, report it and "
+        f"go on with the others (default: {DEFAULT_TIMEOUT:g}); `--jobs 1 --formats pdf` "
+        "renders without workers, and so without a limit",
     )
     render.add_argument(
         "--force",

@@ -79,7 +79,9 @@ class LargePrintOptions:
             )
 
 
-FORMATS = ("pdf", "audio")
+FORMATS = ("pdf", "audio", "daisy")
+DEFAULT_FORMATS = ("pdf", "audio")  # a DAISY book is asked for by name
+SPOKEN_FORMATS = ("audio", "daisy")  # the outputs made from one synthesis of the script
 AUDIO_FORMATS = ("mp3", "wav")
 RATE_RANGE = (80, 400)
 # Words a minute. espeak's own default is 200, a brisk conversational pace; audiobooks are
@@ -110,12 +112,19 @@ class SpeechOptions:
             )
 
 
+# Seconds an article may take in a worker before it is stopped and reported, so that one
+# hung speech engine cannot stall an unattended batch for ever. A long article (10,000 words,
+# an hour of audio) takes under a minute on a 2-core machine; ten minutes leaves room for a
+# loaded one. Not an option of the outputs: it changes no file, so no fingerprint holds it.
+DEFAULT_TIMEOUT = 600.0
+
+
 def parse_formats(value: str) -> tuple[str, ...]:
     """`pdf,audio` as a tuple in our order; an unknown or empty list is a usage error."""
     names = [name.strip() for name in value.split(",") if name.strip()]
     for name in names:
         if name not in FORMATS:
-            raise UsageError(f"--formats takes {' and '.join(FORMATS)}, not {name!r}")
+            raise UsageError(f"--formats takes {', '.join(FORMATS)}, not {name!r}")
     if not names:
         raise UsageError("--formats needs at least one of " + ", ".join(FORMATS))
     return tuple(f for f in FORMATS if f in names)
@@ -125,7 +134,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 class Options:
     target_grade: float = DEFAULT_TARGET_GRADE
     cue_files: tuple[Path, ...] = ()
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     print: LargePrintOptions = LargePrintOptions()
     speech: SpeechOptions = SpeechOptions()
 
@@ -135,6 +144,11 @@ class Options:
             raise UsageError(
                 f"--target-grade must be between {low:g} and {high:g}, not {self.target_grade:g}"
             )
+
+    @property
+    def speaks(self) -> bool:
+        """Whether any output asked for needs the script spoken (and so the speech engine)."""
+        return any(f in SPOKEN_FORMATS for f in self.formats)
 
 
 def options_to_json(options: Options) -> dict[str, Any]:
@@ -156,7 +170,7 @@ def options_to_json(options: Options) -> dict[str, Any]:
 CONFIG_NAME = "renderer.toml"
 # Keys of renderer.toml: what each holds, and which option checks its value.
 SETTINGS: dict[str, str] = {
-    "formats": "a list of outputs: pdf, audio",
+    "formats": "a list of outputs: " + ", ".join(FORMATS),
     "page_size": "paper: " + ", ".join(PAGE_SIZES),
     "font_size": f"body text size in points, {FONT_SIZE_RANGE[0]:g} to {FONT_SIZE_RANGE[1]:g}",
     "theme": "one of " + ", ".join(THEMES),
@@ -170,10 +184,11 @@ SETTINGS: dict[str, str] = {
     "lexicon": "a pronunciation file, or a list of them",
     "cues": "a section-cue file, or a list of them",
     "jobs": "how many articles to render at once, 1 or more",
+    "timeout": "seconds one article may take before it is stopped, more than 0",
 }
 _PATHS = {"font", "lexicon", "cues"}
 _LISTS = {"formats", "lexicon", "cues"}
-_NUMBERS = {"font_size", "target_grade"}
+_NUMBERS = {"font_size", "target_grade", "timeout"}
 _INTEGERS = {"rate", "jobs"}
 
 
@@ -211,7 +226,7 @@ def _setting(key: str, value: Any, path: Path) -> Any:
         value = float(value)
     elif not isinstance(value, str) or not value:
         raise wrong
-    if key == "jobs" and value < 1:
+    if (key == "jobs" and value < 1) or (key == "timeout" and not value > 0):
         raise wrong
     if key in _PATHS:
         folder = path.parent

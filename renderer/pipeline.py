@@ -4,7 +4,10 @@ prove, write."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from renderer.loaders import load_article
 from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
 from renderer.outputs.audio import (
     Script,
+    Speech,
     Tags,
     build_script,
     encode_mp3,
@@ -24,6 +28,8 @@ from renderer.outputs.audio import (
     read_audio,
     synthesise,
 )
+from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+from renderer.outputs.daisy import NCC, BookInfo, build_book, check_book
 from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.lexicon import Lexicon, load_lexicon
@@ -49,7 +55,7 @@ class Toolkit:
     @classmethod
     def load(cls, options: Options, engine: SpeechEngine | None = None) -> Toolkit:
         cues = load_cues(options.cue_files)
-        if "audio" not in options.formats:
+        if not options.speaks:
             return cls(cues)
         lexicon = load_lexicon(options.speech.lexicon_files)
         engine = engine or open_engine()
@@ -107,6 +113,11 @@ class RenderResult:
         return float(self._audio_entry["seconds"]) if self._audio_entry else None
 
     @property
+    def book_headings(self) -> int | None:
+        book = self.manifest["outputs"].get(f"{DAISY_FOLDER}/{NCC}")
+        return len(book["headings"]) if book else None
+
+    @property
     def voice(self) -> str | None:
         return str(self._audio_entry["voice"]) if self._audio_entry else None
 
@@ -158,15 +169,25 @@ def _voice(article: Article, options: Options, kit: Toolkit, out: _Outputs) -> V
     return voice or kit.voice
 
 
-def _audio(
+@dataclass(frozen=True)
+class _Spoken:
+    """The script read once: every spoken output (the audio file, the DAISY book) is made
+    from this one synthesis."""
+
+    script: Script
+    transcript: str
+    speech: Speech
+    voice: Voice
+
+
+def _speak(
     article: Article,
     passages: tuple[ProtectedPassage, ...],
     options: Options,
     kit: Toolkit,
     out: _Outputs,
-) -> None:
+) -> _Spoken:
     assert kit.engine is not None and kit.lexicon is not None
-    speech_options = options.speech
     script: Script = build_script(article, split_sentences)
     transcript = script.transcript()
     problems = missing_passages(passages, transcript)
@@ -175,23 +196,33 @@ def _audio(
             Path(article.source), "the transcript would not hold all protected text", problems
         )
     voice = _voice(article, options, kit, out)
-    kit.engine.configure(voice.id, speech_options.rate)
-    speech = synthesise(script, kit.engine, kit.lexicon, speech_options.rate)
+    kit.engine.configure(voice.id, options.speech.rate)
+    speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate)
+    out.files["transcript.txt"] = transcript.encode("utf-8")
+    out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
+    return _Spoken(script, transcript, speech, voice)
+
+
+def _audio(
+    article: Article, spoken: _Spoken, options: Options, kit: Toolkit, out: _Outputs
+) -> None:
+    assert kit.engine is not None
+    speech_options, speech = options.speech, spoken.speech
     fmt = speech_options.audio_format
     encode = encode_mp3 if fmt == "mp3" else encode_wav
     tags = Tags(article.title, CREATOR, article.language)
     data = encode(speech.frames, speech.sample_rate, tags, speech.chapters)
-    titles = [c.title for c in script.chapters]
-    problems = audio_problems(read_audio(data, fmt), transcript, speech_options.rate, titles)
+    titles = [c.title for c in spoken.script.chapters]
+    rate = speech_options.rate
+    problems = audio_problems(read_audio(data, fmt), spoken.transcript, rate, titles)
     if problems:
         raise _fail(Path(article.source), "the spoken version failed its check", problems)
-    out.files["transcript.txt"] = transcript.encode("utf-8")
     out.files[fmt] = data
     out.details[fmt] = {
         "seconds": round(speech.seconds, 3),
         "sample_rate": speech.sample_rate,
-        "voice": voice.id,
-        "rate": speech_options.rate,
+        "voice": spoken.voice.id,
+        "rate": rate,
         "engine": kit.engine.description,
         "chapters": [
             {
@@ -203,9 +234,8 @@ def _audio(
             for c in speech.chapters
         ],
     }
-    out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
     out.checks.append(
-        f"{fmt}: {speech.seconds:.1f} s fits {len(transcript.split())} words at {speech_options.rate} "
+        f"{fmt}: {speech.seconds:.1f} s fits {len(spoken.transcript.split())} words at {rate} "
         f"words a minute; {len(titles)} chapters match the sections"
     )
     if speech_options.split:
@@ -223,6 +253,62 @@ def _audio(
             )
 
 
+def _book_date(source: Path) -> str:
+    """The book's dc:date: SOURCE_DATE_EPOCH when set (reproducible builds), else the day the
+    article was last changed, so the same article gives the same book on any day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        stamp = int(epoch) if epoch else source.stat().st_mtime
+    except (ValueError, OSError):
+        stamp = 0
+    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
+
+
+def _daisy(
+    article: Article,
+    passages: tuple[ProtectedPassage, ...],
+    spoken: _Spoken,
+    options: Options,
+    kit: Toolkit,
+    out: _Outputs,
+) -> None:
+    assert kit.engine is not None
+    clinic = options.print.clinic_name
+    # The same words, voice, rate and engine give the same identifier, so a player that keeps
+    # its place by identifier finds it again after a re-render that changed nothing it hears.
+    heard = [spoken.transcript, spoken.voice.id, options.speech.rate, kit.engine.description]
+    info = BookInfo(
+        title=article.title,
+        language=article.language,
+        identifier=f"renderer-{sha256_hex(json_bytes(heard))[:24]}",
+        date=_book_date(Path(article.source)),
+        creator=clinic or "Unknown",
+        publisher=clinic or CREATOR,
+        narrator=f"{spoken.voice.name} ({kit.engine.description}), synthetic speech",
+        generator=CREATOR,
+    )
+    files = build_book(spoken.script, spoken.speech, info)
+    check = check_book(files)
+    problems = [*check.problems, *missing_passages(passages, check.text)]
+    titles = [c.title for c in spoken.script.chapters]
+    if list(check.headings) != titles:
+        problems.append(f"the NCC's headings {list(check.headings)} are not the sections {titles}")
+    if problems:
+        raise _fail(Path(article.source), "the DAISY book failed its check", problems)
+    for name, data in files.items():
+        out.files[f"{DAISY_FOLDER}/{name}"] = data
+    out.details[f"{DAISY_FOLDER}/{NCC}"] = {
+        "seconds": check.total_ms / 1000,
+        "headings": list(check.headings),
+        "files": len(files),
+        "identifier": info.identifier,
+    }
+    out.checks.append(
+        f"daisy: {len(titles)} headings, {len(files)} files, {check.total_ms / 1000:.1f} s of "
+        f"clips; {len(passages)} protected passages whole and in order in its text"
+    )
+
+
 def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
     """Everything an article's outputs depend on: when all of it is unchanged since the last
     run, rendering again would give the same files."""
@@ -238,7 +324,7 @@ def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
         "files_sha256": {str(f): sha256_hex(f.read_bytes()) for f in used_files if f.is_file()},
-        "engine": kit.engine.description if kit.engine and "audio" in options.formats else None,
+        "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
 
 
@@ -282,6 +368,17 @@ def _analysis_warnings(article: Article) -> list[str]:
     return notes
 
 
+def _remove_stale(folder: Path, written: Iterable[Path]) -> None:
+    """Delete what an earlier render left in the article's sub-folders (the DAISY book's and
+    --split-audio's) that this one did not write: a book that lost a section must not keep
+    its old SMIL and MP3 files beside the new ones."""
+    kept = set(written)
+    for sub in {p.parent for p in kept if p.parent != folder}:
+        for old in sub.iterdir():
+            if old.is_file() and old not in kept and not old.name.startswith("."):
+                old.unlink(missing_ok=True)
+
+
 def render_file(
     path: Path, options: Options, out_dir: Path, slug: str, kit: Toolkit | None = None
 ) -> RenderResult:
@@ -294,8 +391,12 @@ def render_file(
     out = _Outputs()
     if "pdf" in options.formats:
         _pdf(article, passages, options, out)
-    if "audio" in options.formats:
-        _audio(article, passages, options, kit, out)
+    if options.speaks:
+        spoken = _speak(article, passages, options, kit, out)
+        if "audio" in options.formats:
+            _audio(article, spoken, options, kit, out)
+        if "daisy" in options.formats:
+            _daisy(article, passages, spoken, options, kit, out)
     folder = out_dir / slug
     written: dict[str, Path] = {}
     entries: dict[str, dict[str, Any]] = {}
@@ -323,6 +424,7 @@ def render_file(
         "verification": {"passed": True, "checks": out.checks},
     }
     atomic_write(folder / "manifest.json", json_bytes(manifest))
+    _remove_stale(folder, written.values())
     # Only what went wrong in the outputs is told on the command line; the analysis notes
     # (regions left out, short sections) are for the manifest and the report.
     return RenderResult(path, slug, written, manifest, tuple(out.warnings))

@@ -11,10 +11,12 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from renderer.config import AUDIO_FORMATS
+from renderer.config import AUDIO_FORMATS, SPOKEN_FORMATS
 from renderer.errors import UsageError
 from renderer.model import ProtectedPassage, SectionKind
 from renderer.outputs.audio import chapter_seconds, read_audio
+from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+from renderer.outputs.daisy import NCC, check_book
 from renderer.outputs.files import sha256_hex
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import LABELS
@@ -31,9 +33,11 @@ CHAPTER_SLACK = 0.05  # seconds a chapter may start off the manifest's time (mil
 LENGTH_SLACK = 0.5  # an MP3 reads back a frame or two longer (encoder delay and padding)
 _NUMBER = (int, float)
 _AUDIO = {"seconds": _NUMBER, "sample_rate": int, "rate": int, "chapters": list}
+_BOOK = DAISY_FOLDER + "/"  # the DAISY book's files, listed as "daisy/ncc.html" ...
 _FIELDS: dict[str, dict[str, Any]] = {
     "pdf": {"pages": int, "footer": str, "unprintable": list},
     **dict.fromkeys(AUDIO_FORMATS, _AUDIO),
+    _BOOK + NCC: {"seconds": _NUMBER, "headings": list},
 }
 
 
@@ -103,8 +107,11 @@ def verify_article(manifest_path: Path) -> tuple[list[Problem], int]:
     text = files.get("transcript.txt")
     transcript = None if text is None else _check_transcript(article, text)
     for kind, data in files.items():
-        if data is not None and kind.endswith(AUDIO_FORMATS):
+        if data is not None and kind.endswith(AUDIO_FORMATS) and not kind.startswith(_BOOK):
             _check_audio(article, kind, data, transcript)
+    book = {k[len(_BOOK) :]: data for k, data in files.items() if k.startswith(_BOOK) and data}
+    if book:
+        _check_book(article, book)
     return article.problems, article.checks
 
 
@@ -127,7 +134,11 @@ def _load(path: Path) -> _Article:
     options = _get(_get(manifest, "fingerprint", dict), "options", dict)
     formats = _get(options, "formats", list)
     audio = _get(_get(options, "speech", dict), "audio_format", str)
-    expected = {"pdf"} & set(formats) | ({audio, "transcript.txt"} if "audio" in formats else set())
+    expected = {"pdf"} & set(formats) | ({audio} if "audio" in formats else set())
+    if any(f in SPOKEN_FORMATS for f in formats):
+        expected.add("transcript.txt")
+    if "daisy" in formats:
+        expected.add(_BOOK + NCC)
     protected = _get(_get(manifest, "analysis", dict), "protected", list)
     passages = [_passage(item) for item in protected]
     recorded = [_get(item, "sha256", str) for item in protected]
@@ -237,3 +248,23 @@ def _check_audio(article: _Article, kind: str, data: bytes, transcript: str | No
             if abs(start - expected) > CHAPTER_SLACK:
                 found.append(f"chapter {title!r} starts at {start:.2f} s, not {expected:.2f} s")
     article.check(entry["path"], found)
+
+
+def _check_book(article: _Article, files: dict[str, bytes]) -> None:
+    """The DAISY book read as a player would: its structure and times (check_book), its
+    headings against the manifest's, and every protected passage in the text its clips read."""
+    entry = article.outputs.get(_BOOK + NCC)
+    where = entry["path"] if entry else _BOOK + NCC
+    check = check_book(files)
+    article.check(where, check.problems)
+    if entry is None:
+        return
+    found = []
+    if list(check.headings) != entry["headings"]:
+        found.append(f"headings {list(check.headings)}, the manifest says {entry['headings']}")
+    if abs(check.total_ms / 1000 - entry["seconds"]) > 0.001:
+        found.append(
+            f"{check.total_ms / 1000:.3f} s of clips, the manifest says {entry['seconds']} s"
+        )
+    article.check(where, found)
+    article.check(where, missing_passages(article.passages, check.text))

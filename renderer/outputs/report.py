@@ -26,6 +26,8 @@ from reportlab.graphics.shapes import Drawing, PolyLine, String
 from reportlab.lib.colors import HexColor
 
 from renderer.config import AUDIO_FORMATS
+from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+from renderer.outputs.daisy import NCC
 from renderer.outputs.files import atomic_write, json_bytes
 from renderer.version import VERSION
 
@@ -52,7 +54,11 @@ LINK = "#00008b"  # dark blue, 15:1
 VISITED = "#4b0082"  # indigo, 12.9:1
 OVER_BAR = "#7a0000"  # dark red, 11:1; over-target bars are also filled and labelled "over"
 
-_MAIN_ORDER = {kind: n for n, kind in enumerate(("pdf", *AUDIO_FORMATS, "transcript.txt"))}
+_BOOK_FOLDER = f"{DAISY_FOLDER}/"
+_BOOK_NCC = _BOOK_FOLDER + NCC
+_MAIN_ORDER = {
+    kind: n for n, kind in enumerate(("pdf", *AUDIO_FORMATS, "transcript.txt", _BOOK_NCC))
+}
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -469,6 +475,12 @@ def _files_html(a: _Article) -> list[str]:
             more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
         elif o.kind == "transcript.txt":
             label, more = "Transcript of the spoken version", name
+        elif o.kind == _BOOK_NCC:
+            seconds = o.entry.get("seconds")
+            label = "DAISY talking book (open ncc.html in a DAISY player)"
+            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
+        elif o.kind.startswith(_BOOK_FOLDER):
+            continue  # the book's SMIL, text and MP3 files: a player opens them from ncc.html
         else:
             label, more = f"File {_e(o.kind)}", name
         items.append(f'<li><a href="{_href(o.path)}">{label}</a> ({more})</li>')

@@ -1,0 +1,439 @@
+"""Faults a batch must survive: the run killed (SIGKILL) at any point, even while a worker is stuck
+in C code; a speech engine or PDF build that hangs, crashes or fails on one article; and no
+network anywhere, workers included.
+
+The faults are injected without the product knowing: each run is a `python -m renderer`
+subprocess whose PYTHONPATH starts with a folder holding the `sitecustomize.py` below. Python's
+`site` imports that module when any interpreter with this environment starts: the command
+itself, and the forkserver that multiprocessing starts for it (a fresh `python -c ...` that
+inherits the environment). The workers are forked from the forkserver after that, so they carry
+the same patches. RENDERER_TEST_FAULTS says which faults to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from conftest import REPO, run_cli
+from renderer.outputs.audio import read_audio
+from renderer.outputs.files import sha256_hex
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="faults are injected into espeak-ng; /proc"
+)
+
+SITECUSTOMIZE = '''\
+"""Test faults for tests/test_faults.py, installed in every Python process of a run."""
+
+import os
+import re
+import signal
+import time
+
+FAULTS = os.environ.get("RENDERER_TEST_FAULTS", "").split(",")
+LOG = os.environ.get("RENDERER_TEST_LOG")
+
+
+def fault(name):
+    """Hang, spin, crash or fail when `name` (a text or file name) carries a marker word."""
+    name = name.lower()
+    if "hanghere" in name:
+        time.sleep(10**6)
+    if "spinhere" in name:
+        with open(LOG, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} spinning\\n")
+        re.fullmatch(r"(a+)+b", "a" * 64)  # years in C code that never lets go of the GIL
+    if "crashhere" in name:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    if "failhere" in name:
+        from renderer.outputs.speech import SpeechError
+
+        raise SpeechError("the speech engine refused the word Failhere")
+
+
+if "offline" in FAULTS:
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("tests/test_faults.py: no network")
+
+    def local_only(original):
+        def connect(self, address):
+            if self.family != socket.AF_UNIX:
+                refuse()
+            return original(self, address)
+
+        return connect
+
+    socket.socket.connect = local_only(socket.socket.connect)
+    socket.socket.connect_ex = local_only(socket.socket.connect_ex)
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+
+if "speech" in FAULTS or "offline" in FAULTS:
+    from renderer.outputs import speech
+
+    speak = speech._Espeak.synthesise
+
+    def synthesise(self, text):
+        fault(text)
+        if "offline" in FAULTS:  # evidence that the block holds where the speaking is done
+            blocked = socket.getaddrinfo is refuse and socket.create_connection is refuse
+            with open(LOG, "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()} {'blocked' if blocked else 'open'}\\n")
+        return speak(self, text)
+
+    speech._Espeak.synthesise = synthesise
+
+if "pdf" in FAULTS:
+    import renderer.pipeline
+
+    build = renderer.pipeline.build_pdf
+
+    def build_pdf(article, *args, **kwargs):
+        fault(os.path.basename(article.source))
+        return build(article, *args, **kwargs)
+
+    renderer.pipeline.build_pdf = build_pdf
+'''
+
+LEAFLET = (
+    "# {title}\n\n## About\n\nThis leaflet is about {title}. {extra}Drink water and rest.\n\n"
+    "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"
+)
+# atomic_write's temporary names (renderer/outputs/files.py)
+PARTIAL = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+
+
+def leaflet(folder: Path, name: str, extra: str = "") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title = path.stem.replace("-", " ").capitalize()
+    path.write_text(LEAFLET.format(title=title, extra=extra), encoding="utf-8")
+    return path
+
+
+def environment(tmp_path: Path, faults: str) -> dict[str, str]:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(REPO)]),
+        "RENDERER_TEST_FAULTS": faults,
+        "RENDERER_TEST_LOG": str(tmp_path / "faults.log"),
+    }
+
+
+def renderer(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "renderer", *map(str, args)]
+
+
+def session_processes(session: int) -> list[int]:
+    """The live processes of a session: a run started with start_new_session=True, its
+    forkserver, resource tracker and workers (none of them starts a session of its own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        state, _ppid, _group, sid = stat.rsplit(")", 1)[1].split()[:4]
+        if int(sid) == session and state not in ("Z", "X"):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_session_end(session: int, limit: float = 20.0) -> tuple[list[int], float]:
+    """Wait (at most `limit` seconds: a hang guard) for every process of the session to exit;
+    what is left, and how long it took."""
+    started = time.monotonic()
+    while (left := session_processes(session)) and time.monotonic() - started < limit:
+        time.sleep(0.02)
+    return left, time.monotonic() - started
+
+
+def kill_session(session: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(session, signal.SIGKILL)
+
+
+def final_files(out: Path) -> list[Path]:
+    return [p for p in sorted(out.rglob("*")) if p.is_file() and not PARTIAL.fullmatch(p.name)]
+
+
+def partial_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob(".*.part") if PARTIAL.fullmatch(p.name)]
+
+
+def assert_complete(out: Path) -> None:
+    """Every file under its final name is whole: it parses, and a manifest's checksums match."""
+    for path in final_files(out):
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            assert data.rstrip().endswith(b"%%EOF"), path
+            assert len(pypdfium2.PdfDocument(data)) >= 1, path
+        elif path.suffix == ".mp3":
+            assert read_audio(data, "mp3").seconds > 1, path
+        elif path.suffix == ".json":
+            json.loads(data)
+        else:
+            data.decode("utf-8")
+    for manifest in out.glob("*/manifest.json"):
+        for kind, entry in json.loads(manifest.read_text("utf-8"))["outputs"].items():
+            data = (manifest.parent / entry["path"]).read_bytes()
+            assert sha256_hex(data) == entry["sha256"], f"{manifest.parent.name}: {kind}"
+
+
+def snapshot(out: Path) -> dict[Path, int]:
+    return {p: p.stat().st_ino for p in final_files(out)} if out.is_dir() else {}
+
+
+def written_since(out: Path, before: dict[Path, int]) -> tuple[int, bool]:
+    """Final files written since `before` (atomic_write's rename makes a new inode), and
+    whether a temporary file is there now."""
+    written, writing = 0, False
+    for path in out.rglob("*") if out.is_dir() else ():
+        try:
+            if PARTIAL.fullmatch(path.name):
+                writing = True
+            elif path.is_file() and before.get(path) != path.stat().st_ino:
+                written += 1
+        except OSError:
+            continue  # renamed or removed while we looked
+    return written, writing
+
+
+# Where each run is killed: `write`: the moment the first file is being written; `file`: just
+# after a random one of the articles' files has been written; `time`: at a random moment, start-up
+# included. `group` kills the whole process group, as a closed terminal or a stopped service
+# would; `main` only the command, as the out-of-memory killer would: its workers must follow.
+KILLS = [
+    ("pdf,audio", "write", "main"),
+    ("pdf", "file", "group"),
+    ("pdf,audio", "time", "main"),
+    ("pdf,audio", "file", "main"),
+    ("pdf", "time", "group"),
+    ("pdf", "write", "main"),
+]
+ARTICLES = 3
+
+
+def test_a_run_killed_anywhere_leaves_only_whole_files_and_the_next_run_finishes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    for n in range(ARTICLES):
+        leaflet(folder, f"leaflet-{n}.md")
+    out = tmp_path / "out"
+    env = environment(tmp_path, "")
+    rng = random.Random(6)
+    assert run_cli(["render", str(folder), "-o", str(out), "--jobs", "2"], capsys)[0] == 0
+    for round_number, (formats, when, how) in enumerate(KILLS):
+        article_files = ARTICLES * (4 if "audio" in formats else 2)  # outputs and manifest
+        after_files = rng.randint(1, article_files - 1)
+        after_seconds = rng.uniform(0.05, 3.0)
+        before = snapshot(out)
+        command = renderer("render", folder, "-o", out, "--jobs", 2, "--formats", formats)
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*command, "--force"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            while process.poll() is None and time.monotonic() - started < 120:
+                written, writing = written_since(out, before)
+                if (
+                    (when == "write" and (writing or written))
+                    or (when == "file" and written >= after_files)
+                    or (when == "time" and time.monotonic() - started >= after_seconds)
+                ):
+                    break
+                time.sleep(0.001)
+            if how == "group":
+                kill_session(process.pid)
+            else:
+                process.kill()
+            where = (
+                f"round {round_number} ({formats} {when} {how} {time.monotonic() - started:.2f} s)"
+            )
+            code = process.wait(timeout=30)
+            left, waited = wait_for_session_end(process.pid)
+            assert not left, f"{where}: still running {waited:.1f} s after the kill: {left}"
+        finally:
+            kill_session(process.pid)
+        if when != "time":  # the moment was while the run was writing: it must still run
+            assert code == -signal.SIGKILL, f"{where}: the run ended (exit {code}) before the kill"
+        assert_complete(out)
+
+        # A stale temporary file of ours goes; a look-alike that is not atomic_write's stays.
+        (out / "leaflet-1").mkdir(parents=True, exist_ok=True)
+        planted = [
+            out / ".report.json.0123456789ab.part",
+            out / "leaflet-1" / ".x.mp3.abcdef012345.part",
+        ]
+        lookalike = out / "leaflet-1" / ".notes.part"
+        for path in (*planted, lookalike):
+            path.write_bytes(b"half")
+        code, _, stderr = run_cli(
+            ["render", str(folder), "-o", str(out), "--jobs", "2", "--formats", formats], capsys
+        )
+        assert code == 0, f"{where}: {stderr}"
+        assert partial_files(out) == [] and lookalike.exists()
+        lookalike.unlink()
+        code, _, stderr = run_cli(["verify", str(out)], capsys)
+        assert code == 0, f"{where}: {stderr}"
+        assert_complete(out)
+
+
+def test_workers_die_with_the_run_even_when_stuck_in_c_code(tmp_path: Path) -> None:
+    """The run's process alone is killed, as the out-of-memory killer would, while a worker is
+    stuck in C code that holds the GIL (no thread of its own can run): it still goes at once."""
+    folder = tmp_path / "in"
+    leaflet(folder, "spins.md", "Say Spinhere now. ")
+    leaflet(folder, "other.md")
+    log = tmp_path / "faults.log"
+    process = subprocess.Popen(
+        renderer("render", tmp_path / "in", "-o", tmp_path / "out", "--jobs", 2),
+        env=environment(tmp_path, "speech"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        started = time.monotonic()
+        while not log.exists() and process.poll() is None and time.monotonic() - started < 120:
+            time.sleep(0.01)
+        assert "spinning" in log.read_text("utf-8")
+        process.kill()
+        process.wait(timeout=30)
+        left, waited = wait_for_session_end(process.pid)
+        assert not left, f"still running {waited:.1f} s after the run was killed: {left}"
+    finally:
+        kill_session(process.pid)
+
+
+# -- one article hangs, crashes or fails -------------------------------------------------------
+
+
+def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    # The hung article comes first: the others are rendered beside it while it waits out its
+    # limit, which is generous because a loaded machine is slow to start a worker.
+    leaflet(folder, "a-hangs.md", "Say Hanghere now. ")
+    leaflet(folder, "good-1.md")
+    leaflet(folder, "crashes.md", "Say Crashhere now. ")
+    leaflet(folder, "fails.md", "Say Failhere now. ")
+    leaflet(folder, "good-2.md")
+    config = tmp_path / "clinic.toml"
+    config.write_text("timeout = 10\njobs = 2\n", encoding="utf-8")  # the file's key, not a flag
+    out = tmp_path / "out"
+    env = environment(tmp_path, "speech")
+    started = time.monotonic()
+    run = subprocess.Popen(
+        renderer("render", folder, "-o", out, "--config", config),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = run.communicate(timeout=120)
+        took = time.monotonic() - started
+        # the hung worker was killed, not left behind
+        assert wait_for_session_end(run.pid)[0] == []
+    finally:
+        kill_session(run.pid)
+    lines = stderr.splitlines()
+    assert run.returncode == 1, stderr
+    assert len(lines) == 3, stderr
+    (hung,) = [line for line in lines if "a-hangs.md" in line]
+    assert "the speech engine did not finish within 10 s" in hung and "--timeout" in hung
+    (crashed,) = [line for line in lines if "crashes.md" in line]
+    assert "the worker rendering it died (signal 9, SIGKILL)" in crashed
+    (failed,) = [line for line in lines if "fails.md" in line]
+    assert "refused the word Failhere" in failed
+    assert "Rendered 2, skipped 0 unchanged, failed 3 of 5" in stdout
+    for slug in ("good-1", "good-2"):
+        assert {p.name for p in (out / slug).iterdir()} == {
+            f"{slug}.pdf",
+            f"{slug}.mp3",
+            f"{slug}.transcript.txt",
+            "manifest.json",
+        }
+    for slug in ("a-hangs", "crashes", "fails"):  # nothing of a failed article, not even its PDF
+        assert not (out / slug).exists() or not any((out / slug).iterdir())
+    assert took < 100  # a hang guard, not a speed test: the hung article was stopped at 10 s
+    verify = subprocess.run(renderer("verify", out), env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
+
+
+def test_a_pdf_build_that_hangs_or_crashes_fails_its_article_and_workers_are_replaced(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    names = ["0-hanghere.md", "a.md", "b.md", "crashhere.md", "c.md", "d.md", "e.md"]
+    for name in names:
+        leaflet(folder, name)
+    out = tmp_path / "out"
+    run = subprocess.run(
+        renderer("render", folder, "-o", out, "--formats", "pdf", "--jobs", 2, "--timeout", 10),
+        env=environment(tmp_path, "pdf"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 2, run.stderr
+    (hung,) = [line for line in lines if "0-hanghere.md" in line]
+    assert "rendering did not finish within 10 s" in hung  # not the speech engine: there is none
+    (crashed,) = [line for line in lines if "crashhere.md" in line]
+    assert "died (signal 9, SIGKILL)" in crashed
+    assert "Rendered 5, skipped 0 unchanged, failed 2 of 7" in run.stdout
+    assert sorted(p.parent.name for p in out.glob("*/*.pdf")) == ["a", "b", "c", "d", "e"]
+
+
+# -- no network, workers included --------------------------------------------------------------
+
+
+def test_the_whole_pipeline_runs_with_the_network_blocked_in_every_process(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    for n in range(3):
+        leaflet(folder, f"leaflet-{n}.md")
+    out = tmp_path / "out"
+    env = environment(tmp_path, "offline")
+    run = subprocess.run(
+        renderer("render", folder, "-o", out, "--formats", "pdf,audio", "--jobs", 2),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    verify = subprocess.run(renderer("verify", out), env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
+    # The block was in force in the processes that did the speaking: one per article.
+    log = (tmp_path / "faults.log").read_text("utf-8").split()
+    states, pids = set(log[1::2]), set(log[0::2])
+    assert states == {"blocked"} and len(pids) == 3
