@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/audio.py [FILE ...]   (default: ../shared/seeds/ and
 Prints, per article and in total, from one run: seconds of synthesis for both and the ratio
 (target: 1.3x or less), the audio seconds each produced (ours includes the script's pauses, shown
 apart), MP3 encoding speed as times real time (target: 100x or more) and the ratio to bare
-lameenc; then the process's peak memory.
+lameenc; then the process's peak memory. bench/engines.py calls `run` with the other benchmarks
+on the same text.
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ def row(name: str, m: Sums) -> str:
     )
 
 
-def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
-    files = find_inputs(p for p in paths if p.exists())
+def run(files: list[Path]) -> Sums:
+    """Print a row per article and the totals; return the totals (seconds of work and audio,
+    summed over the articles: see `measure`)."""
     engine = open_engine()
     engine.configure("gmw/en", RATE)
     lexicon = load_lexicon()
@@ -129,6 +130,12 @@ def main(argv: list[str]) -> int:
         "targets: speech / espeak-ng CLI at most 1.3x; MP3 at least 100x real time. "
         "'audio' includes 'pauses' (the script's silences); the CLI's 'cli aud' has none."
     )
+    return total
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
+    run(find_inputs(p for p in paths if p.exists()))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     print(f"peak memory (max RSS): {rss / (1024**2 if sys.platform == 'darwin' else 1024):.0f} MiB")
     return 0

@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/pdf.py [FILE ...]   (default: ../shared/seeds/ and content/)
 Prints milliseconds per page for both, and the ratio (target: 2x or less), from one run.
+bench/engines.py calls `run` with the other benchmarks on the same text.
 """
 
 from __future__ import annotations
@@ -50,14 +51,15 @@ def prove(article: Article, options: LargePrintOptions) -> None:
     assert not missing_passages(protected_passages(article), text, pdf.printable)
 
 
-def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
-    files = find_inputs(p for p in paths if p.exists())
+def run(files: list[Path]) -> dict[str, float]:
+    """Print a row per article and the medians; return milliseconds per page (bare and ours,
+    over all the articles) and the median ratios without and with the read-back proof."""
     options = LargePrintOptions()
     print(
         f"{'article':34} {'pages':>5} {'bare':>9} {'handout':>9} {'+proof':>9} {'ratio':>6} {'+proof':>7}"
     )
     ratios, proof_ratios = [], []
+    pages_total, bare_pages_total, bare_total, ours_total = 0, 0, 0.0, 0.0
     for path in files:
         article = analyse(path, Options())
         bare, (_, bare_pages) = best(ROUNDS, bare_build, article)
@@ -68,14 +70,30 @@ def main(argv: list[str]) -> int:
         proof_ratio = (proven / pages) / (bare / bare_pages)
         ratios.append(ratio)
         proof_ratios.append(proof_ratio)
+        pages_total += pages
+        bare_pages_total += bare_pages
+        bare_total += bare
+        ours_total += ours
         print(
             f"{path.name[:34]:34} {pages:5} {bare / bare_pages * 1000:7.1f}ms {ours / pages * 1000:7.1f}ms "
             f"{proven / pages * 1000:7.1f}ms {ratio:5.2f}x {proof_ratio:6.2f}x"
         )
+    found = {
+        "bare_ms_per_page": bare_total / bare_pages_total * 1000,
+        "ms_per_page": ours_total / pages_total * 1000,
+        "median_ratio": statistics.median(ratios),
+        "median_proof_ratio": statistics.median(proof_ratios),
+    }
     print(
-        f"median time per page, handout / bare reportlab: {statistics.median(ratios):.2f}x "
-        f"(with the read-back proof: {statistics.median(proof_ratios):.2f}x; target 2x)"
+        f"median time per page, handout / bare reportlab: {found['median_ratio']:.2f}x "
+        f"(with the read-back proof: {found['median_proof_ratio']:.2f}x; target 2x)"
     )
+    return found
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or [REPO.parent / "shared" / "seeds", REPO / "content"]
+    run(find_inputs(p for p in paths if p.exists()))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Scoring speed: the renderer's full analysis against textstat's formulas alone, on the same text.
 
 Run: .venv/bin/python bench/score.py [FILE ...]   (default: content/ and ../shared/seeds/)
-Prints milliseconds per 1,000 words for both and their ratio, from one run.
+Prints milliseconds per 1,000 words for both and their ratio, from one run. bench/engines.py
+calls `run` with the other benchmarks on the same text.
 """
 
 from __future__ import annotations
@@ -47,14 +48,15 @@ def raw_textstat(text: str) -> None:
         formula(text)
 
 
-def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or [REPO / "content", REPO.parent / "shared" / "seeds"]
-    files = find_inputs(p for p in paths if p.exists())
+def run(files: list[Path]) -> dict[str, float]:
+    """Print a row per article and the median ratio; return milliseconds per 1,000 words over
+    all the articles (ours and textstat's) and the median ratio."""
     options = Options()
     cues = load_cues()
     analyse(files[0], options, cues)  # load the syllable dictionary outside the timing
     print(f"{'article':40} {'words':>6} {'renderer':>10} {'textstat':>10} {'ratio':>6}")
     ratios = []
+    total_words, total_ours, total_theirs = 0, 0.0, 0.0
     for path in files:
         article = load_article(path)
         text = "\n\n".join(s.plain_text() for s in article.sections)
@@ -63,13 +65,27 @@ def main(argv: list[str]) -> int:
         theirs = best_of(ROUNDS, raw_textstat, text)
         per_k = 1000 / words * 1000
         ratios.append(ours / theirs)
+        total_words, total_ours, total_theirs = (
+            total_words + words,
+            total_ours + ours,
+            total_theirs + theirs,
+        )
         print(
             f"{path.name[:40]:40} {words:6} {ours * per_k:8.1f}ms {theirs * per_k:8.1f}ms "
             f"{ours / theirs:5.2f}x"
         )
-    print(
-        f"median ratio (ms per 1,000 words, renderer / textstat): {statistics.median(ratios):.2f}x"
-    )
+    median = statistics.median(ratios)
+    print(f"median ratio (ms per 1,000 words, renderer / textstat): {median:.2f}x")
+    return {
+        "ms_per_1000_words": total_ours / total_words * 1e6,
+        "textstat_ms_per_1000_words": total_theirs / total_words * 1e6,
+        "median_ratio": median,
+    }
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or [REPO / "content", REPO.parent / "shared" / "seeds"]
+    run(find_inputs(p for p in paths if p.exists()))
     return 0
 
 
