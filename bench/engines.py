@@ -25,7 +25,7 @@ from typing import Any
 import audio
 import pdf
 import score
-from timing import Machine, watch_machine
+from timing import Machine, become_subreaper, reap_orphans, watch_machine
 
 from renderer.loaders import find_inputs
 
@@ -41,6 +41,7 @@ def _timed_command(command: list[str], cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    reap_orphans()  # its forkserver and workers, so that their CPU counts as ours
     if done.returncode != 0:
         raise SystemExit(
             f"engines: {shlex.join(command)} failed ({done.returncode}):\n{done.stderr}"
@@ -78,6 +79,7 @@ def main(argv: list[str]) -> int:
     paths = [p for p in paths if p.exists()]
     files = find_inputs(paths)
     cores = os.cpu_count() or 1
+    become_subreaper()
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
     print(
         f"machine: {cores} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "

@@ -1,10 +1,12 @@
 """Load: the `renderer render` command on batches of made-up articles, timed and its memory watched.
 
 Run: .venv/bin/python bench/load.py [--articles 50,200] [--formats pdf audio pdf,audio]
-                                     [--jobs 1,2] [--quick] [--keep DIR]
+                                     [--jobs 1,2] [--quick] [--keep DIR] [--no-snapshot]
 Writes the articles (bench/articles.py, seeded: the batch of 50 is the first 50 of the 200) into
 a temporary folder and runs the real command line on them, as a user would, once per batch size,
-formats and jobs. Prints articles a minute, the speedup of the most jobs over --jobs 1 (target
+formats and jobs, on a copy of renderer/ taken at the start (so that edits to the working tree
+during the half hour the full run takes cannot mix versions). First it measures the machine's
+own ceiling: how much faster two copies of a CPU-bound loop run than one. Prints articles a minute, the speedup of the most jobs over --jobs 1 (target
 1.7x or more for 2), and peak memory: of the run's own process and of each worker process
 (target under 200 MB, and flat from the small batch to the large one). Each run also shows the
 load average before and after it, and how many cores other processes used while it ran, because
@@ -15,15 +17,15 @@ process under the run, every 50 ms; a worker's last reading is its peak, short b
 grew in its final 50 ms. As a check, the benchmark makes itself the "child subreaper" (Linux
 prctl), so the forkserver, orphaned when the run's process exits, is handed to it and reaped
 here: the kernel's ru_maxrss for it is the exact maximum over the forkserver and every worker it
-reaped ("kernel" below). The run's own process is reaped directly; its ru_maxrss is its peak.
-Linux only.
+reaped ("krnl" below). The run's own process is reaped directly; its ru_maxrss is its peak.
+A worker's RSS includes the pages it shares with the forkserver (the preloaded modules and
+dictionary); "uss", read from smaps_rollup, is the part only that worker holds. Linux only.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import hashlib
 import os
 import resource
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from articles import write_articles
-from timing import Machine, watch_machine
+from timing import Machine, become_subreaper, reap_orphans, watch_machine
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.05
@@ -49,7 +51,6 @@ USS_EVERY = 4  # private memory (smaps_rollup) costs more to read: every 0.2 s
 MEMORY_TARGET_MB = 200
 SPEEDUP_TARGET = 1.7
 FLAT_TOLERANCE_MB = 10  # "flat": the large batch's peak within this of the small batch's
-_PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 
 # --- Watching the process tree ----------------------------------------------------------------
@@ -183,34 +184,6 @@ def _cmdline(pid: int) -> str:
     return (_read(f"/proc/{pid}/cmdline") or "").replace("\0", " ").strip()
 
 
-def _become_subreaper() -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _reap_orphans(limit: float) -> dict[int, resource.struct_rusage]:
-    """Wait for what the run left to us (its forkserver and resource tracker, which exit once
-    the run's process is gone); their rusage, by pid."""
-    reaped: dict[int, resource.struct_rusage] = {}
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            pid, _, usage = os.wait4(-1, os.WNOHANG)
-        except ChildProcessError:
-            return reaped
-        if pid:
-            reaped[pid] = usage
-        elif time.monotonic() > deadline:
-            print("load: leftover processes did not exit; not waiting longer", file=sys.stderr)
-            return reaped
-        else:
-            time.sleep(0.02)
-
-
 # --- One run of the command line ---------------------------------------------------------------
 
 
@@ -327,7 +300,7 @@ def _render_once(
         raise
     run.wall = time.perf_counter() - start
     process.returncode = run.exit_code = os.waitstatus_to_exitcode(status)
-    orphans = _reap_orphans(limit=30)
+    orphans = reap_orphans(limit=30)
     sampler.stop()
     reader.join(10)
     run.cpu = _cpu(usage) + sum(_cpu(u) for u in orphans.values())
@@ -464,6 +437,28 @@ def _peak_worker(run: Run) -> float | None:
     return max([*run.worker_mb, run.kernel_worker_mb or 0.0])
 
 
+# --- The machine's own ceiling ----------------------------------------------------------------
+
+_SPIN = "import time; t = time.perf_counter(); sum(i * i for i in range(6_000_000)); print(time.perf_counter() - t)"
+
+
+def parallel_ceiling(copies: int) -> float:
+    """How many times one copy's throughput `copies` copies of a CPU-bound Python loop get when
+    run at once: the best speedup any program can show here now (2.0 on two idle cores; less
+    when other processes, or the host under a virtual machine, take a share)."""
+
+    def spin(n: int) -> float:
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+            for _ in range(n)
+        ]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    alone = min(spin(1) for _ in range(2))
+    together = min(spin(copies) for _ in range(2))
+    return copies * alone / together
+
+
 # --- Main ---------------------------------------------------------------------------------------
 
 
@@ -538,7 +533,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     sizes = [10] if args.quick else sorted(set(args.articles))
     words = tuple(int(x) for x in args.words.split(","))
-    subreaper = _become_subreaper()
+    subreaper = become_subreaper()
     _stop_on_sigterm()
     cores = os.cpu_count() or 1
     renderer = _renderer_command()
@@ -550,6 +545,14 @@ def main(argv: list[str]) -> int:
     )
     if not subreaper:
         print("note: could not become the child subreaper: no 'krnl' worker figure")
+    jobs_max = max(args.jobs)
+    if jobs_max > 1:
+        with watch_machine() as machine:
+            ceiling = parallel_ceiling(jobs_max)
+        print(
+            f"ceiling: {jobs_max} copies of a CPU-bound loop run {ceiling:.2f}x as fast as one "
+            f"({machine}): no speedup of --jobs {jobs_max} can beat that now"
+        )
     runs: list[Run] = []
     with contextlib.ExitStack() as stack:
         if args.keep:

@@ -3,8 +3,10 @@ and a record of how busy the machine was while a measurement ran."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,9 +64,44 @@ def own_cpu_seconds() -> float:
     return total
 
 
+_PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def become_subreaper() -> bool:
+    """Have orphaned descendants handed to this process rather than to init (Linux). The
+    renderer's forkserver outlives the command that started it, and its workers are its
+    children: reaped here (reap_orphans), their CPU and peak memory are counted as ours."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(limit: float = 30) -> dict[int, resource.struct_rusage]:
+    """Wait for the descendants handed to us (they exit once the command that started them is
+    gone); the rusage of each, by pid."""
+    reaped: dict[int, resource.struct_rusage] = {}
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return reaped
+        if pid:
+            reaped[pid] = usage
+        elif time.monotonic() > deadline:
+            print("bench: leftover processes did not exit; not waiting longer", file=sys.stderr)
+            return reaped
+        else:
+            time.sleep(0.02)
+
+
 @contextmanager
 def watch_machine() -> Iterator[Machine]:
-    """Fill in a Machine for the code in the `with` block (after it ends)."""
+    """Fill in a Machine for the code in the `with` block (after it ends). Processes started
+    in the block count as ours only once waited for: see become_subreaper."""
     machine = Machine(load_before=os.getloadavg()[0])
     busy, own, start = cpu_busy_seconds(), own_cpu_seconds(), time.perf_counter()
     try:
