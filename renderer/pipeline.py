@@ -3,6 +3,7 @@ prove, write."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from renderer.outputs.audio import (
     Tags,
     build_script,
     encode_mp3,
+    encode_sections,
     encode_wav,
     read_audio,
     synthesise,
@@ -178,6 +180,12 @@ class _Spoken:
     transcript: str
     speech: Speech
     voice: Voice
+    tags: Tags
+
+    @functools.cached_property
+    def section_mp3s(self) -> list[bytes]:
+        """One MP3 per chapter, encoded once for --split-audio and the DAISY book alike."""
+        return encode_sections(self.speech, self.tags)
 
 
 def _speak(
@@ -200,7 +208,9 @@ def _speak(
     speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate)
     out.files["transcript.txt"] = transcript.encode("utf-8")
     out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
-    return _Spoken(script, transcript, speech, voice)
+    return _Spoken(
+        script, transcript, speech, voice, Tags(article.title, CREATOR, article.language)
+    )
 
 
 def _audio(
@@ -210,8 +220,7 @@ def _audio(
     speech_options, speech = options.speech, spoken.speech
     fmt = speech_options.audio_format
     encode = encode_mp3 if fmt == "mp3" else encode_wav
-    tags = Tags(article.title, CREATOR, article.language)
-    data = encode(speech.frames, speech.sample_rate, tags, speech.chapters)
+    data = encode(speech.frames, speech.sample_rate, spoken.tags, speech.chapters)
     titles = [c.title for c in spoken.script.chapters]
     rate = speech_options.rate
     problems = audio_problems(read_audio(data, fmt), spoken.transcript, rate, titles)
@@ -239,18 +248,12 @@ def _audio(
         f"words a minute; {len(titles)} chapters match the sections"
     )
     if speech_options.split:
-        for number, chapter in enumerate(speech.chapters):
-            part = Tags(
-                f"{article.title}: {chapter.title}" if number else article.title,
-                CREATOR,
-                article.language,
-                album=article.title,
-                track=f"{number + 1}/{len(speech.chapters)}",
-            )
+        parts = (
+            spoken.section_mp3s if fmt == "mp3" else encode_sections(speech, spoken.tags, encode)
+        )
+        for number, (chapter, part) in enumerate(zip(speech.chapters, parts, strict=True)):
             name = slug_text(chapter.title, 40) or "section"
-            out.files[f"sections/{number:02d}-{name}.{fmt}"] = encode(
-                speech.chapter_frames(chapter), speech.sample_rate, part
-            )
+            out.files[f"sections/{number:02d}-{name}.{fmt}"] = part
 
 
 def _book_date(source: Path) -> str:
@@ -287,7 +290,7 @@ def _daisy(
         narrator=f"{spoken.voice.name} ({kit.engine.description}), synthetic speech",
         generator=CREATOR,
     )
-    files = build_book(spoken.script, spoken.speech, info)
+    files = build_book(spoken.script, spoken.speech, info, spoken.section_mp3s)
     check = check_book(files)
     problems = [*check.problems, *missing_passages(passages, check.text)]
     titles = [c.title for c in spoken.script.chapters]

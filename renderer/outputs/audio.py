@@ -282,6 +282,28 @@ def encode_mp3(
     return _id3(tags, chapters, sample_rate) + bytes(encoder.encode(frames) + encoder.flush())
 
 
+def encode_sections(
+    speech: Speech, tags: Tags, encode: Callable[..., bytes] = encode_mp3
+) -> list[bytes]:
+    """One file per chapter, each tagged as a track of an album named after the whole (the
+    title chapter keeps the plain title): what --split-audio writes and a DAISY book plays."""
+    count = len(speech.chapters)
+    return [
+        encode(
+            speech.chapter_frames(chapter),
+            speech.sample_rate,
+            Tags(
+                f"{tags.title}: {chapter.title}" if number else tags.title,
+                tags.creator,
+                tags.language,
+                album=tags.title,
+                track=f"{number + 1}/{count}",
+            ),
+        )
+        for number, chapter in enumerate(speech.chapters)
+    ]
+
+
 def _id3(tags: Tags, chapters: Sequence[Chapter], sample_rate: int) -> bytes:
     """The ID3v2.3 tag, written here rather than by mutagen, which orders frames by size: an
     ffmpeg-based player (VLC, mpv) would list the chapters out of order. mutagen reads it back

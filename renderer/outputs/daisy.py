@@ -21,7 +21,7 @@ import html
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -33,7 +33,7 @@ from renderer.outputs.audio import (
     SpokenSection,
     Tags,
     chapter_seconds,
-    encode_mp3,
+    encode_sections,
     read_audio,
 )
 from renderer.outputs.speech import SpeechError
@@ -160,12 +160,7 @@ def _levels(chapters: Sequence[SpokenSection]) -> list[int]:
     return levels
 
 
-def _sections(
-    script: Script,
-    speech: Speech,
-    tags: Callable[[int, SpokenSection], Tags],
-    encode: Callable[[bytes, int, Tags], bytes],
-) -> list[_Section]:
+def _sections(script: Script, speech: Speech, mp3s: Sequence[bytes]) -> list[_Section]:
     by_chapter: dict[int, list[Clip]] = {}
     for clip in speech.clips:
         by_chapter.setdefault(clip.chapter, []).append(clip)
@@ -173,8 +168,8 @@ def _sections(
     counter = itertools.count()
     sections = []
     levels = _levels(script.chapters)
-    for number, (chapter, timing) in enumerate(zip(script.chapters, speech.chapters, strict=True)):
-        mp3 = encode(speech.chapter_frames(timing), rate, tags(number, chapter))
+    chapters = zip(script.chapters, speech.chapters, mp3s, strict=True)
+    for number, (chapter, timing, mp3) in enumerate(chapters):
 
         def at(sample: int, start: int = timing.start) -> int:  # ms in the section's MP3
             return _ms(chapter_seconds(sample - start, rate, "mp3"))
@@ -199,19 +194,13 @@ def _sections(
 
 
 def build_book(
-    script: Script,
-    speech: Speech,
-    info: BookInfo,
-    encode: Callable[[bytes, int, Tags], bytes] = encode_mp3,
+    script: Script, speech: Speech, info: BookInfo, mp3s: Sequence[bytes] | None = None
 ) -> dict[str, bytes]:
-    """The book's files by name: ncc.html, content.html, and sNN.smil and sNN.mp3 per section."""
-
-    def tags(number: int, chapter: SpokenSection) -> Tags:
-        title = f"{info.title}: {chapter.title}" if number else info.title
-        track = f"{number + 1}/{len(script.chapters)}"
-        return Tags(title, info.creator, info.language, album=info.title, track=track)
-
-    sections = _sections(script, speech, tags, encode)
+    """The book's files by name: ncc.html, content.html, and sNN.smil and sNN.mp3 per section.
+    `mp3s` are the sections' MP3s when already encoded (audio.encode_sections)."""
+    if mp3s is None:
+        mp3s = encode_sections(speech, Tags(info.title, info.creator, info.language))
+    sections = _sections(script, speech, mp3s)
     files: dict[str, bytes] = {}
     elapsed = 0
     for section in sections:

@@ -531,3 +531,15 @@ def test_verify_catches_a_clip_moved_past_the_end(
     code, _, out_text = run_cli(["verify", str(out)], capsys)
     assert code == 1
     assert "after s02.mp3 ends" in out_text
+
+
+def test_split_audio_and_the_book_share_one_encoding_per_section(tmp_path: Path) -> None:
+    source = tmp_path / "leaflet.md"
+    source.write_text("# Leaflet\n\nOne.\n\n## Two\n\nTwo.\n", "utf-8")
+    speech = SpeechOptions(split=True)
+    options = Options(formats=("audio", "daisy"), speech=speech)
+    render_file(source, options, tmp_path, "leaflet", Toolkit.load(options, RecordingEngine()))
+    folder = tmp_path / "leaflet"
+    split = [p.read_bytes() for p in sorted((folder / "sections").iterdir())]
+    book = [p.read_bytes() for p in sorted((folder / "daisy").glob("s*.mp3"))]
+    assert len(split) == 3 and split == book
