@@ -238,11 +238,10 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
         Chapter(c.title, start, end)
         for c, start, end in zip(script.chapters, starts, ends, strict=True)
     )
-    clips = []
+    clips = []  # each ends where the next sentence of its chapter starts, or with the chapter
     for n, (place, sentence, start) in enumerate(placed):
-        following = placed[n + 1] if n + 1 < len(placed) else None
-        same_chapter = following is not None and following[0][0] == place[0]
-        end = following[2] if following and same_chapter else chapters[place[0]].end
+        after = placed[n + 1] if n + 1 < len(placed) else None
+        end = after[2] if after and after[0][0] == place[0] else chapters[place[0]].end
         clips.append(Clip(*place, sentence, start, end))
     return Speech(bytes(frames), engine.sample_rate, chapters, tuple(clips))
 
