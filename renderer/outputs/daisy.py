@@ -22,7 +22,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -381,20 +381,49 @@ def check_book(files: Mapping[str, bytes]) -> BookCheck:
     and its own claims: well-formed XML, the NCC's metadata, a title heading first and no
     skipped levels, every link and `src` resolving, every clip inside its MP3 and clips of a
     file in order without overlap, and the times of the SMIL files and the NCC adding up."""
-    problems: list[str] = []
+    reading = _Reading(files)
     ncc_data = files.get(NCC)
     if ncc_data is None:
         return BookCheck((f"{NCC} is missing",), (), "", 0)
-    ncc = _parse(NCC, ncc_data, problems)
-    content = files.get(TEXT)
-    content_root = _parse(TEXT, content, problems) if content is not None else None
+    ncc = _parse(NCC, ncc_data, reading.problems)
+    if TEXT not in files:
+        reading.problems.append(f"{TEXT} is missing")
+    elif (content := _parse(TEXT, files[TEXT], reading.problems)) is not None:
+        reading.texts = {
+            str(e.get("id")): " ".join("".join(e.itertext()).split())
+            for e in content.iter()
+            if e.get("id")
+        }
     if ncc is None:
-        return BookCheck(tuple(problems), (), "", 0)
-    texts = {
-        str(e.get("id")): " ".join("".join(e.itertext()).split())
-        for e in (content_root.iter() if content_root is not None else ())
-        if e.get("id")
-    }
+        return BookCheck(tuple(reading.problems), (), "", 0)
+    meta, headings = _check_ncc(ncc, reading.problems)
+    smils = _linked_smils(headings, reading)
+    elapsed = 0
+    for name, root in smils.items():
+        elapsed += _check_smil(name, root, elapsed, reading) if root is not None else 0
+    _claims_clock(NCC, meta, "ncc:totalTime", elapsed, reading.problems)
+    _claims(meta, "ncc:files", len(reading.referenced), reading.problems)
+    titles = tuple(" ".join("".join(h.itertext()).split()) for h in headings)
+    return BookCheck(tuple(reading.problems), titles, "\n".join(reading.spoken), elapsed)
+
+
+@dataclass
+class _Reading:
+    """What check_book gathers as it reads a book."""
+
+    files: Mapping[str, bytes]
+    texts: dict[str, str] = field(default_factory=dict)  # content.html's elements by id
+    problems: list[str] = field(default_factory=list)
+    spoken: list[str] = field(default_factory=list)  # the texts the pars show, in order
+    referenced: set[str] = field(default_factory=lambda: {NCC, TEXT})
+    durations: dict[str, float] = field(default_factory=dict)  # each MP3's, in seconds
+
+
+def _check_ncc(
+    ncc: etree._Element, problems: list[str]
+) -> tuple[dict[str, str], list[etree._Element]]:
+    """The NCC's metadata and headings, checked: required names, format, XHTML, a title
+    heading first, no skipped level, and the counts it states."""
     meta = _metadata(ncc)
     missing = [name for name in NCC_METADATA if not meta.get(name)]
     if missing:
@@ -413,83 +442,75 @@ def check_book(files: Mapping[str, bytes]) -> BookCheck:
             problems.append(f"{NCC}: heading {heading.get('id')!r} skips from h{a} to h{b}")
     _claims(meta, "ncc:tocItems", len(headings), problems)
     _claims(meta, "ncc:depth", max(levels, default=0), problems)
+    return meta, headings
 
-    order: list[str] = []  # SMIL files in the order the NCC reaches them
-    titles: list[str] = []
+
+def _linked_smils(
+    headings: Sequence[etree._Element], reading: _Reading
+) -> dict[str, etree._Element | None]:
+    """The SMIL files the headings link to, parsed, in the order the NCC reaches them (None
+    for one missing or malformed), each heading's one link checked to lead to an element."""
+    smils: dict[str, etree._Element | None] = {}
     for heading in headings:
         links = list(_children(heading, "a"))
-        titles.append(" ".join("".join(heading.itertext()).split()))
         if len(links) != 1 or not links[0].get("href"):
-            problems.append(f"{NCC}: heading {heading.get('id')!r} needs exactly one link")
+            reading.problems.append(f"{NCC}: heading {heading.get('id')!r} needs exactly one link")
             continue
-        name, _ = _split_link(str(links[0].get("href")))
-        if name not in order:
-            order.append(name)
-    smils: dict[str, etree._Element] = {}
-    for name in order:
-        if name not in files:
-            problems.append(f"{NCC} links to {name}, which is missing")
-        elif (root := _parse(name, files[name], problems)) is not None:
-            smils[name] = root
-    for heading in headings:
-        for link in _children(heading, "a"):
-            name, fragment = _split_link(str(link.get("href", "")))
-            root = smils.get(name)
-            if root is not None and not any(e.get("id") == fragment for e in root.iter()):
-                problems.append(f"{NCC}: link {link.get('href')!r} leads to no element")
+        href = str(links[0].get("href"))
+        name, fragment = _split_link(href)
+        if name not in smils:
+            reading.referenced.add(name)
+            if name not in reading.files:
+                reading.problems.append(f"{NCC} links to {name}, which is missing")
+                smils[name] = None
+            else:
+                smils[name] = _parse(name, reading.files[name], reading.problems)
+        root = smils[name]
+        if root is not None and not any(e.get("id") == fragment for e in root.iter()):
+            reading.problems.append(f"{NCC}: link {href!r} leads to no element")
+    return smils
 
-    spoken: list[str] = []
-    elapsed = 0
-    durations: dict[str, float] = {}
-    referenced = {NCC, TEXT, *order}
-    for name in order:
-        root = smils.get(name)
-        if root is None:
-            continue
-        smil_meta = _metadata(root)
-        absent = [m for m in SMIL_METADATA if not smil_meta.get(m)]
-        if absent:
-            problems.append(f"{name} lacks the metadata {', '.join(absent)}")
-        ms = 0
-        last_end: dict[str, int] = {}
-        for par in _children(root, "par"):
-            for text in _children(par, "text"):
-                target, fragment = _split_link(str(text.get("src", "")))
-                if target != TEXT or fragment not in texts:
-                    problems.append(f"{name}: text {text.get('src')!r} leads to no element")
-                else:
-                    spoken.append(texts[fragment])
-            clips = list(_children(par, "audio"))
-            if not clips:
-                problems.append(f"{name}: par {par.get('id')!r} has no audio")
-            for audio in clips:
-                ms += _check_clip(name, audio, files, durations, last_end, problems)
-                referenced.add(str(audio.get("src")))
-        seq = next(_children(root, "seq"), None)
-        dur = _npt_ms("npt=" + str(seq.get("dur", ""))) if seq is not None else None
-        if dur != ms:
-            problems.append(f"{name}: its seq lasts {dur} ms, its clips {ms} ms")
-        _claims_clock(name, smil_meta, "ncc:timeInThisSmil", ms, problems)
-        _claims_clock(name, smil_meta, "ncc:totalElapsedTime", elapsed, problems)
-        elapsed += ms
-    _claims_clock(NCC, meta, "ncc:totalTime", elapsed, problems)
-    _claims(meta, "ncc:files", len(referenced), problems)
-    return BookCheck(tuple(problems), tuple(titles), "\n".join(spoken), elapsed)
+
+def _check_smil(name: str, root: etree._Element, elapsed: int, reading: _Reading) -> int:
+    """Check one SMIL file's metadata, pars and clips; its length in ms (the sum of its clips)."""
+    problems = reading.problems
+    smil_meta = _metadata(root)
+    absent = [m for m in SMIL_METADATA if not smil_meta.get(m)]
+    if absent:
+        problems.append(f"{name} lacks the metadata {', '.join(absent)}")
+    ms = 0
+    last_end: dict[str, int] = {}
+    for par in _children(root, "par"):
+        for text in _children(par, "text"):
+            target, fragment = _split_link(str(text.get("src", "")))
+            if target != TEXT or fragment not in reading.texts:
+                problems.append(f"{name}: text {text.get('src')!r} leads to no element")
+            else:
+                reading.spoken.append(reading.texts[fragment])
+        clips = list(_children(par, "audio"))
+        if not clips:
+            problems.append(f"{name}: par {par.get('id')!r} has no audio")
+        for audio in clips:
+            ms += _check_clip(name, audio, reading, last_end)
+            reading.referenced.add(str(audio.get("src")))
+    seq = next(_children(root, "seq"), None)
+    dur = _npt_ms("npt=" + str(seq.get("dur", ""))) if seq is not None else None
+    if dur != ms:
+        problems.append(f"{name}: its seq lasts {dur} ms, its clips {ms} ms")
+    _claims_clock(name, smil_meta, "ncc:timeInThisSmil", ms, problems)
+    _claims_clock(name, smil_meta, "ncc:totalElapsedTime", elapsed, problems)
+    return ms
 
 
 def _check_clip(
-    name: str,
-    audio: etree._Element,
-    files: Mapping[str, bytes],
-    durations: dict[str, float],
-    last_end: dict[str, int],
-    problems: list[str],
+    name: str, audio: etree._Element, reading: _Reading, last_end: dict[str, int]
 ) -> int:
-    """The clip's length in ms (0 when it is wrong, with the reason in `problems`)."""
+    """The clip's length in ms (0 when it is wrong, with the reason in the problems)."""
+    problems, durations = reading.problems, reading.durations
     src = str(audio.get("src", ""))
     begin, end = _npt_ms(audio.get("clip-begin")), _npt_ms(audio.get("clip-end"))
     where = f"{name}: clip {audio.get('id')!r}"
-    if src not in files:
+    if src not in reading.files:
         problems.append(f"{where} plays {src!r}, which is missing")
         return 0
     if begin is None or end is None or end <= begin:
@@ -497,7 +518,7 @@ def _check_clip(
         return 0
     if src not in durations:
         try:
-            durations[src] = read_audio(files[src], "mp3").seconds
+            durations[src] = read_audio(reading.files[src], "mp3").seconds
         except SpeechError as exc:
             problems.append(f"{src}: {exc.message}")
             durations[src] = 0.0

@@ -344,6 +344,7 @@ def _swap_two_clips(files: dict[str, bytes]) -> None:
 
 BROKEN = {
     "no ncc.html": (_drop(NCC), "ncc.html is missing"),
+    "no content.html": (_drop(TEXT), "content.html is missing"),
     "a missing MP3": (_drop("s03.mp3"), "which is missing"),
     "a missing SMIL": (_drop("s01.smil"), "links to s01.smil, which is missing"),
     "malformed XML": (_sub("s01.smil", "</seq>", ""), "not well-formed"),
