@@ -8,8 +8,8 @@ import re
 # next word. The gap must be whitespace: "2.5", "example.com" and "e.g.," never match.
 _CANDIDATE = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[\"'”’»)\]]*)\s+")
 
-_OPENERS = frozenset("\"'“‘«([¿¡")
 _LEADING_PUNCTUATION = "\"'“‘«([¿¡"
+_OPENERS = frozenset(_LEADING_PUNCTUATION)
 
 # A title stands before a name, which is capitalised, so a capital after it proves nothing.
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "st"})

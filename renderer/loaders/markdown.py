@@ -117,6 +117,7 @@ def _find_close(tokens: Sequence[Token], start: int) -> int:
 def _list_items(tokens: Sequence[Token], start: int, end: int) -> list[ListItem]:
     """Items of the list between start and end, nested lists flattened with their depth."""
     items: list[ListItem] = []
+    open_items: list[int] = []  # indexes of the items open now, innermost last
     depth = -1
     for token in tokens[start:end]:
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -124,10 +125,13 @@ def _list_items(tokens: Sequence[Token], start: int, end: int) -> list[ListItem]
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "list_item_open":
+            open_items.append(len(items))
             items.append(ListItem("", depth))
-        elif token.type == "inline" and items:
-            # The innermost open item at this depth owns the text, even text after a nested list.
-            owner = max(i for i, item in enumerate(items) if item.depth <= depth)
+        elif token.type == "list_item_close":
+            open_items.pop()
+        elif token.type == "inline" and open_items:
+            # The innermost open item owns the text, even text after a nested list.
+            owner = open_items[-1]
             item = items[owner]
             items[owner] = ListItem(clean(f"{item.text} {_inline_text(token)}"), item.depth)
     return [item for item in items if item.text]
