@@ -18,19 +18,28 @@ _TOKEN_BYTES = 6
 _PARTIAL = re.compile(rf"\..+\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}\.part")
 
 
+def _temporary(path: Path) -> Path:
+    """The name a file is written under until it is complete: `.report.json.0123456789ab.part`."""
+    return path.parent / f".{path.name}.{secrets.token_hex(_TOKEN_BYTES)}.part"
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` (never another writer's file: O_EXCL) with `data`, flushed to disk; 0o666
+    less the umask, as for any new file (mkstemp would make it readable by its owner alone)."""
+    fd = os.open(path, _CREATE, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it."""
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(_TOKEN_BYTES)}.part"
+    temporary = _temporary(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: never another writer's file; 0o666 less the umask, as for any new file
-        # (mkstemp would make it readable by its owner alone).
-        fd = os.open(temporary, _CREATE, 0o666)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            _write_new(temporary, data)
             os.replace(temporary, path)
         except BaseException:  # an error or Ctrl-C mid-write: no half file, even under a temp name
             temporary.unlink(missing_ok=True)
@@ -58,14 +67,10 @@ def check_writable(folder: Path) -> None:
     except OSError as exc:
         raise OutputError(f"cannot make this folder: {exc.strerror or exc}{hint}", folder) from None
     # Named as atomic_write names its temporary files, so a probe left by a kill is cleaned up.
-    probe = folder / f".write-test.{secrets.token_hex(_TOKEN_BYTES)}.part"
+    probe = _temporary(folder / "write-test")
     try:
-        fd = os.open(probe, _CREATE, 0o666)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_PROBE)
-                handle.flush()
-                os.fsync(handle.fileno())
+            _write_new(probe, _PROBE)
         finally:
             probe.unlink(missing_ok=True)
     except OSError as exc:
