@@ -123,12 +123,18 @@ def _load_espeak() -> str:
 
 
 class _Espeak:
-    """espeak-ng (AUDIO_OUTPUT_RETRIEVAL, as pyttsx3 initialises it), frames gathered here.
+    """espeak-ng through pyttsx3's binding and voices, frames gathered here.
+
+    espeak is initialised here, before pyttsx3 would do it, in AUDIO_OUTPUT_SYNCHRONOUS mode:
+    espeak_Synth() then calls our callback on the caller's thread and returns when the text is
+    spoken. pyttsx3's AUDIO_OUTPUT_RETRIEVAL mode speaks on espeak's own thread, and every
+    sentence waits for the two threads to hand over; with two workers on two cores that made
+    speech 2.5 times slower in wall time than in CPU time (measured with bench/load.py).
 
     Workarounds, each for a pyttsx3 report:
     - save_to_file + runAndWait returns before espeak has finished and writes no file
-      (nateshmbhat/pyttsx3#142, #149, #151, #259): frames are gathered by our own callback and
-      synthesise() returns only after espeak's end-of-message event and espeak_Synchronize().
+      (nateshmbhat/pyttsx3#142, #149, #151, #259): frames are gathered by our own callback, and
+      synchronous mode means synthesise() has them all when espeak_Synth() returns.
     - runAndWait() calls stop(), which cancels a queued rate or voice change under load: this
       adapter never calls runAndWait() or stop(); it sets properties directly, synchronises and
       reads them back.
@@ -145,7 +151,14 @@ class _Espeak:
         try:
             import pyttsx3
             from pyttsx3.drivers import _espeak
+            from pyttsx3.drivers.espeak import EspeakDriver
 
+            if not EspeakDriver._moduleInitialized:
+                if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+                    raise RuntimeError("espeak-ng could not be initialised")
+                # What pyttsx3's driver then selects; configure() picks the article's voice.
+                EspeakDriver._defaultVoice = "gmw/en"
+                EspeakDriver._moduleInitialized = True
             self._engine = pyttsx3.init("espeak")
         except (ImportError, OSError, RuntimeError) as exc:
             raise DependencyError(f"no speech engine ({exc}); {INSTALL_HINT}") from None
@@ -156,7 +169,6 @@ class _Espeak:
         self.sample_rate = 22050  # espeak-ng's only output rate
         self._lock = threading.Lock()
         self._frames = bytearray()
-        self._finished = threading.Event()
         self._get_parameter = _espeak.dll.espeak_GetParameter
         self._get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
         self._get_parameter.restype = ctypes.c_int
@@ -166,11 +178,6 @@ class _Espeak:
     def _on_synth(self, wav: Any, count: int, events: Any) -> int:
         if count > 0:
             self._frames.extend(ctypes.string_at(wav, count * SAMPLE_WIDTH))
-        i = 0
-        while events[i].type != self._es.EVENT_LIST_TERMINATED:
-            if events[i].type == self._es.EVENT_MSG_TERMINATED:
-                self._finished.set()
-            i += 1
         return 0
 
     def voices(self) -> list[Voice]:
@@ -201,13 +208,8 @@ class _Espeak:
         es = self._es
         with self._lock:
             self._frames = bytearray()
-            self._finished.clear()
             if es.Synth(text, flags=es.CHARS_UTF8 | es.ENDPAUSE) != 0:
                 raise SpeechError(f"the speech engine refused {text[:60]!r}")
-            # Generous: espeak speaks about 100 times faster than real time.
-            if not self._finished.wait(30 + len(text) / 10):
-                raise SpeechError(f"the speech engine did not finish {text[:60]!r}")
-            es.Synchronize()
             return bytes(self._frames)
 
 
