@@ -28,6 +28,7 @@ BLOCK_PAUSE = 600  # between paragraphs
 SECTION_PAUSE = 1200  # before the next section's announcement
 MP3_BITRATE = 64  # kbit/s CBR mono: clear speech at 22,050 Hz, 0.5 MB a minute, what players expect
 MP3_QUALITY = 5  # lame's algorithm quality (2 best .. 7 fast): 5 encodes 300 s in under 1 s
+_ENCODE_BLOCK = 1 << 20  # bytes of PCM handed to lame at a time (a whole number of samples)
 # lame puts 576 samples of encoder delay and the decoder 529 before the first sample (measured:
 # a click at sample 22,050 decodes at 22,050 + 1,105), so chapter times are shifted by that.
 LAME_DELAY = 1105
@@ -278,7 +279,13 @@ def encode_mp3(
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_channels(1)
     encoder.set_quality(MP3_QUALITY)
-    return _id3(tags, chapters, sample_rate) + bytes(encoder.encode(frames) + encoder.flush())
+    # Given all of an article's PCM at once, lameenc holds about four times its size (128 MB
+    # for 13 minutes); in blocks it holds one block's worth, and writes the same bytes.
+    mp3 = bytearray(_id3(tags, chapters, sample_rate))
+    for start in range(0, len(frames), _ENCODE_BLOCK):
+        mp3 += encoder.encode(frames[start : start + _ENCODE_BLOCK])
+    mp3 += encoder.flush()
+    return bytes(mp3)
 
 
 def encode_sections(
