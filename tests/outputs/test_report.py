@@ -19,7 +19,13 @@ import pytest
 from conftest import CONTENT
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
-from renderer.outputs.report import CSV_HEADER, REPORT_NAMES, ArticleOutcome, write_reports
+from renderer.outputs.report import (
+    CSV_HEADER,
+    OVER_BAR,
+    REPORT_NAMES,
+    ArticleOutcome,
+    write_reports,
+)
 from renderer.pipeline import Toolkit, render_file
 from renderer.version import VERSION
 
@@ -281,6 +287,27 @@ def test_html_charts_are_svg_images_with_a_name_and_a_table_beside(
         over_target(s) for o in batch[:-1] for s in sections_of(o)
     )
     assert len(re.findall(r'<tr><th scope="row">\d+</th>', text)) == total
+
+
+def test_html_chart_bars_stand_as_high_as_the_grades_against_the_target_line(
+    reports: dict[str, bytes], batch: list[ArticleOutcome]
+) -> None:
+    text = reports["report.html"].decode("utf-8")
+    number = r"([\d.]+)"
+    for svg, outcome in zip(re.findall(r"<svg\b.*?</svg>", text, re.DOTALL), batch, strict=False):
+        (target_y,) = re.findall(rf'<polyline points="[\d.]+ {number},[^>]*stroke-dasharray', svg)
+        bars = re.findall(
+            rf'<rect x="[\d.]+" y="{number}" width="[\d.]+" height="{number}" '
+            r'style="fill: (#\w+); stroke: #000000; stroke-width: 2;"/>',
+            svg,
+        )
+        graded = [s for s in sections_of(outcome) if s["readability"] is not None]
+        assert len(bars) == len(graded)
+        for (top, height, fill), section in zip(bars, graded, strict=True):
+            bottom = float(top) + float(height)
+            drawn = TARGET * float(height) / (bottom - float(target_y))
+            assert drawn == pytest.approx(section["readability"]["grade"], abs=0.05)
+            assert (fill == OVER_BAR) == over_target(section)
 
 
 def test_html_shows_the_failed_article_with_its_error(reports: dict[str, bytes]) -> None:
