@@ -1,10 +1,23 @@
-"""Imported by the batch's forkserver before it forks any worker: the pipeline's modules and the
-CMU pronouncing dictionary are loaded once there, and every fresh worker (one per article when
-audio is made) starts with them instead of loading them again."""
+"""Imported by the batch's forkserver before it forks any worker. What every article needs and
+takes time to load is done once here, and every fresh worker (one per article when audio is
+made) starts with it: the pipeline's modules, the parsers, the registered fonts, the CMU
+pronouncing dictionary and the hyphenation patterns. Nothing here starts the speech engine,
+which cannot survive a fork.
 
-from renderer.analysis.readability import load_dictionary
+The command line's module too. A worker started from the `renderer` script runs the script
+again (multiprocessing's "__main__" preload, meant to prevent that, does not work in Python
+3.11); the script's one import then finds the module loaded here, instead of importing it
+from disk as it is by then, which mixed two versions of the code when cli.py was edited
+during a run."""
+
+import renderer.cli  # noqa: F401
+from renderer.analysis.readability import load_dictionaries
+from renderer.loaders import import_parsers
+from renderer.outputs.fonts import register_installed_fonts
 from renderer.pipeline import render_file
 
 __all__ = ["render_file"]
 
-load_dictionary()
+import_parsers()
+register_installed_fonts()
+load_dictionaries()

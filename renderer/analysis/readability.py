@@ -61,7 +61,7 @@ _TEXTSTAT_NAMES_USED = {
         "count_difficult_words",
     ),
     selections: ("list_difficult_words",),
-    utils: ("get_lang_cfg", "get_lang_root"),
+    utils: ("get_lang_cfg", "get_lang_root", "get_pyphen"),
 }
 
 
@@ -110,10 +110,12 @@ def _cmu_dictionary() -> _Syllables:
     return _Syllables.load()
 
 
-def load_dictionary() -> None:
-    """Load the CMU dictionary now: a process that forks workers (the batch's forkserver) does
-    it once for all of them instead of each worker taking its 0.6 s."""
+def load_dictionaries() -> None:
+    """Load the CMU dictionary and the default language's hyphenation patterns (for words the
+    CMU dictionary lacks) now: a process that forks workers does it once for all of them,
+    instead of each worker taking 0.6 s."""
     _cmu_dictionary()
+    utils.get_pyphen(_DEFAULT_LANGUAGE)
 
 
 def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:

@@ -68,9 +68,11 @@ class Family:
 
 def _register(path: Path, label: str) -> Face:
     name = "RL-" + _NAME.sub("-", f"{label}-{path.stem}")
-    try:
+    if name in pdfmetrics.getRegisteredFontNames():
         font = pdfmetrics.getFont(name)
-    except KeyError:
+    else:
+        # Not getFont() inside try: for a name it does not know, reportlab first parses every
+        # AFM file it ships looking for it (45 ms a name).
         try:
             font = TTFont(name, str(path))
         except OSError as exc:
@@ -180,6 +182,11 @@ def _installed_families() -> tuple[Family, ...]:
         for name, regular, bold in KNOWN_FAMILIES
         if regular.is_file()
     )
+
+
+def register_installed_fonts() -> None:
+    """Register the known families now: a process that forks workers does it once for all."""
+    _installed_families()
 
 
 def resolve_fonts(custom: Path | None = None) -> FontSet:
