@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -45,11 +46,10 @@ class Face:
 
     name: str
     path: Path
-    codepoints: frozenset[int]
+    codepoints: frozenset[int]  # see _drawable
 
     def draws(self, char: str) -> bool:
-        # Characters above U+FFFF get broken ToUnicode entries in reportlab: never draw them.
-        return ord(char) <= 0xFFFF and ord(char) in self.codepoints and not right_to_left(char)
+        return ord(char) in self.codepoints
 
 
 def right_to_left(char: str) -> bool:
@@ -83,7 +83,13 @@ def _register(path: Path, label: str) -> Face:
                 "OpenType/CFF and .ttc files cannot be embedded, use a .ttf"
             ) from None
         pdfmetrics.registerFont(font)
-    return Face(name, path, frozenset(font.face.charToGlyph))
+    return Face(name, path, _drawable(font.face.charToGlyph))
+
+
+def _drawable(glyphs: Iterable[int]) -> frozenset[int]:
+    """The code points of a font's glyphs that we let reportlab draw: none above U+FFFF (they
+    get broken ToUnicode entries) and no right-to-left letter."""
+    return frozenset(c for c in glyphs if c <= 0xFFFF and not right_to_left(chr(c)))
 
 
 def _bold_sibling(regular: Path) -> Path | None:

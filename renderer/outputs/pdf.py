@@ -368,20 +368,14 @@ class _Builder:
         shown = _sentence_case(text)
         base = self.styles.title if level == 0 else self.styles.heading
         outline_level = 0 if level <= 2 else 1
-        pieces = _pieces(shown)
-        out: list[Flowable] = []
-        for n, piece in enumerate(pieces):
-            style = base
-            if len(pieces) > 1:
-                style = ParagraphStyle(
-                    f"{base.name}-{n}",
-                    parent=base,
-                    spaceBefore=base.spaceBefore if n == 0 else 0,
-                    spaceAfter=base.spaceAfter if n == len(pieces) - 1 else 0,
-                )
-            entry = (shown, outline_level, self.outline) if n == 0 else None
-            out.append(_Heading(self.fonts.markup(piece, bold=True), style, entry=entry))
-        return out
+        return [
+            _Heading(
+                self.fonts.markup(piece, bold=True),
+                style,
+                entry=(shown, outline_level, self.outline) if n == 0 else None,
+            )
+            for n, (piece, style) in enumerate(_in_pieces(shown, base))
+        ]
 
     def keep_room(self, *flowables: Flowable) -> CondPageBreak:
         """A page break unless these flowables and three lines of body text still fit: a heading
@@ -407,15 +401,9 @@ class _Builder:
     def body(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> list[Flowable]:
         """Body text as one paragraph, or as consecutive ones when it is very long (the bullet
         on the first, the gap after the last)."""
-        pieces = _pieces(text)
-        joined = ParagraphStyle(f"{style.name}-joined", parent=style, spaceAfter=0)
         return [
-            self.para(
-                piece,
-                style if n == len(pieces) - 1 else joined,
-                bulletText=bullet if n == 0 else None,
-            )
-            for n, piece in enumerate(pieces)
+            self.para(piece, piece_style, bulletText=bullet if n == 0 else None)
+            for n, (piece, piece_style) in enumerate(_in_pieces(text, style))
         ]
 
     def listing(self, block: Block) -> list[Flowable]:
@@ -617,6 +605,27 @@ def _height(flowables: list[Flowable], width: float) -> float:
         _, height = flowable.wrapOn(canvas, width, 1e9)
         total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     return total
+
+
+def _in_pieces(text: str, style: ParagraphStyle) -> list[tuple[str, ParagraphStyle]]:
+    """A paragraph as the pieces it is set in (see _pieces), each with its style: the space
+    before the paragraph on the first piece, the space after it on the last, none between."""
+    pieces = _pieces(text)
+    if len(pieces) == 1:
+        return [(pieces[0], style)]
+    last = len(pieces) - 1
+    return [
+        (
+            piece,
+            ParagraphStyle(
+                f"{style.name}-{n}",
+                parent=style,
+                spaceBefore=style.spaceBefore if n == 0 else 0,
+                spaceAfter=style.spaceAfter if n == last else 0,
+            ),
+        )
+        for n, piece in enumerate(pieces)
+    ]
 
 
 def _pieces(text: str, limit: int = _MAX_PARAGRAPH_CHARS) -> list[str]:
