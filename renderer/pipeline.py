@@ -17,7 +17,7 @@ from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, options_to_json
 from renderer.errors import VerificationError
-from renderer.loaders import load_article
+from renderer.loaders import load_article, read_input
 from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
 from renderer.outputs.audio import (
     Script,
@@ -53,22 +53,33 @@ class Toolkit:
     engine: SpeechEngine | None = None
     voices: tuple[Voice, ...] = ()
     voice: Voice | None = None  # the one --voice named, or the engine's English voice
+    # The cue, lexicon and font files the options name, hashed when they are loaded: what a
+    # manifest records is what this process rendered with, and not hashed again per article.
+    files_sha256: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, options: Options, engine: SpeechEngine | None = None) -> Toolkit:
+        used = [*options.cue_files, *options.speech.lexicon_files]
+        if options.print.font:
+            used.append(options.print.font)
+        hashes = {str(f): sha256_hex(f.read_bytes()) for f in used if f.is_file()}
         cues = load_cues(options.cue_files)
         if not options.speaks:
-            return cls(cues)
+            return cls(cues, files_sha256=hashes)
         lexicon = load_lexicon(options.speech.lexicon_files)
         engine = engine or open_engine()
         voices = tuple(engine.voices())
         voice = choose_voice(voices, options.speech.voice, None) or choose_voice(voices, None, "en")
-        return cls(cues, lexicon, engine, voices, voice or (voices[0] if voices else None))
+        voice = voice or (voices[0] if voices else None)
+        return cls(cues, lexicon, engine, voices, voice, hashes)
 
 
-def analyse(path: Path, options: Options, cues: CueSet | None = None) -> Article:
-    """The full analysis of one input file; pass `cues` to reuse them across a batch."""
-    article = load_article(path)
+def analyse(
+    path: Path, options: Options, cues: CueSet | None = None, data: bytes | None = None
+) -> Article:
+    """The full analysis of one input file; pass `cues` to reuse them across a batch, and
+    `data` when the file's bytes are already read."""
+    article = load_article(path, data)
     article = classify_article(article, cues if cues is not None else load_cues(options.cue_files))
     return score_article(article, options.target_grade)
 
@@ -312,21 +323,14 @@ def _daisy(
     )
 
 
-def fingerprint(path: Path, options: Options, kit: Toolkit) -> dict[str, Any]:
-    """Everything an article's outputs depend on: when all of it is unchanged since the last
-    run, rendering again would give the same files."""
-    try:
-        source = path.read_bytes()
-    except OSError:
-        source = b""  # the render itself reports why it cannot be read
-    used_files = [*options.cue_files, *options.speech.lexicon_files]
-    if options.print.font:
-        used_files.append(options.print.font)
+def fingerprint(source: bytes, options: Options, kit: Toolkit) -> dict[str, Any]:
+    """Everything an article's outputs depend on (`source` is its input file's bytes): when all
+    of it is unchanged since the last run, rendering again would give the same files."""
     return {
         "renderer": VERSION,
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
-        "files_sha256": {str(f): sha256_hex(f.read_bytes()) for f in used_files if f.is_file()},
+        "files_sha256": kit.files_sha256,
         "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
 
@@ -343,7 +347,7 @@ def up_to_date(
     folder = out_dir / slug
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest.get("fingerprint") != fingerprint(path, options, kit):
+        if manifest.get("fingerprint") != fingerprint(path.read_bytes(), options, kit):
             return None
         files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
         for kind, target in files.items():
@@ -389,7 +393,10 @@ def render_file(
     is proven to hold every protected passage whole and in order (none if any fails), then its
     manifest.json, last, so that a manifest always describes complete files."""
     kit = kit or Toolkit.load(options)
-    article = analyse(path, options, kit.cues)
+    # Read once: the manifest's fingerprint is of the very bytes rendered, even if the file is
+    # edited while this runs (the next run then sees the change).
+    source = read_input(path)
+    article = analyse(path, options, kit.cues, source)
     passages = protected_passages(article)
     out = _Outputs()
     if "pdf" in options.formats:
@@ -420,7 +427,7 @@ def render_file(
         "slug": slug,
         "status": "rendered",
         "reason": None,
-        "fingerprint": fingerprint(path, options, kit),
+        "fingerprint": fingerprint(source, options, kit),
         "analysis": article_to_json(article),
         "outputs": entries,
         "warnings": warnings,

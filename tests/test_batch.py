@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,6 +91,31 @@ def test_a_tampered_output_is_rendered_again(
     pdf.write_bytes(good[: len(good) // 2])
     _, stdout, _ = run_cli(base, capsys)
     assert "Rendered 1, skipped 2" in stdout and pdf.read_bytes() == good
+
+
+def test_an_article_edited_while_it_renders_is_rendered_again_next_time(
+    inputs: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import renderer.pipeline
+
+    out = tmp_path / "out"
+    base = ["render", str(inputs / "a.md"), "-o", str(out), "--formats", "pdf", "--jobs", "1"]
+    build = renderer.pipeline.build_pdf
+
+    def build_while_someone_saves(*args: Any, **kwargs: Any) -> Any:
+        article(inputs, "a.md", "Apricots")  # saved after the render read the file
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(renderer.pipeline, "build_pdf", build_while_someone_saves)
+    assert run_cli(base, capsys)[0] == 0
+    monkeypatch.undo()
+    # The manifest describes what was rendered (Apples), so the edit is not taken as done.
+    _, stdout, _ = run_cli(base, capsys)
+    assert "Rendered 1, skipped 0" in stdout
+    assert "Apricots" in json.dumps(manifest(out, "a")["analysis"])
 
 
 def test_a_bad_file_amid_good_ones(

@@ -119,18 +119,25 @@ def _walk(top: Path, notes: list[str]) -> Iterator[Path]:
                 yield path
 
 
-def load_article(path: Path) -> Article:
-    """Read one input file into an Article with unclassified sections."""
-    parse = _parser_for(path)
+def read_input(path: Path) -> bytes:
+    """The bytes of one input file, or the one-line error that says why they cannot be read
+    (an unsupported type first: that is the answer, whether or not the file exists)."""
+    _parser_for(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a folder, not a file", path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
-    text = decode_text(data, path)
+
+
+def load_article(path: Path, data: bytes | None = None) -> Article:
+    """Read one input file into an Article with unclassified sections; `data` is the file's
+    bytes when the caller has read them already (and records what it read)."""
+    parse = _parser_for(path)
+    text = decode_text(read_input(path) if data is None else data, path)
     if not text.strip():
         raise InputError("no text (the file is empty or holds only white space)", path)
     article = parse(text, str(path), readable_name(path))
