@@ -9,6 +9,7 @@ import json
 import shutil
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,7 +41,7 @@ from renderer.errors import OutputError, RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, unique_paths
 from renderer.model import Article, Readability, Section, article_to_json
 from renderer.outputs.files import check_writable
-from renderer.outputs.report import ArticleOutcome, write_reports
+from renderer.outputs.report import ArticleOutcome, ReportEntry, summarise, write_reports
 from renderer.outputs.speech import open_engine, voices_for
 from renderer.pipeline import RenderResult, Toolkit, analyse
 from renderer.verify import verify_tree
@@ -331,7 +332,7 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
     for note in notes:
         reporter.note(note)
     check_writable(args.output)  # a folder that cannot take files: one line, not one per article
-    outcomes: dict[Path, RenderResult | Exception] = {}
+    entries: dict[Path, ReportEntry] = {}  # not the results: they hold each article's text
     progress = _Progress(len(files), args.quiet)
     results = render_all(
         files, options, args.output, kit, jobs=jobs, force=args.force, timeout=timeout
@@ -339,11 +340,11 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
     try:
         with contextlib.closing(results):
             for path, outcome in results:
-                outcomes[path] = outcome
+                entries[path] = summarise(_report_outcome(path, outcome), options.target_grade)
                 if isinstance(outcome, OutputError) and _output_full(args.output):
                     # A full disk or a folder gone read-only fails every article after this
                     # one, and the reports too: stop here, in one line.
-                    done = sum(isinstance(o, RenderResult) for o in outcomes.values())
+                    done = sum(e.status != "failed" for e in entries.values())
                     reporter.failed(
                         OutputError(
                             f"{outcome.message}; stopped with {done} of {len(files)} articles "
@@ -362,22 +363,17 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
     except KeyboardInterrupt:
         progress.stop()
         print(
-            f"renderer: interrupted after {len(outcomes)} of {len(files)} articles; the files "
+            f"renderer: interrupted after {len(entries)} of {len(files)} articles; the files "
             "written are complete and nothing half-written is left",
             file=sys.stderr,
         )
         return 130
     progress.stop()
-    ordered = [(path, outcomes[path]) for path in files if path in outcomes]
-    reports = write_reports(
-        args.output,
-        [_report_outcome(path, outcome) for path, outcome in ordered],
-        options.target_grade,
-    )
+    ordered = [entries[path] for path in files if path in entries]
+    reports = write_reports(args.output, ordered, options.target_grade)
     if not args.quiet:
-        rendered = sum(isinstance(o, RenderResult) and not o.skipped for _, o in ordered)
-        skipped = sum(isinstance(o, RenderResult) and o.skipped for _, o in ordered)
-        failed = len(ordered) - rendered - skipped
+        counts = Counter(entry.status for entry in ordered)
+        rendered, skipped, failed = counts["rendered"], counts["skipped"], counts["failed"]
         print(
             f"Rendered {rendered}, skipped {skipped} unchanged, failed {failed} of {len(files)} "
             f"articles into {args.output}/ (report: {reports[-1]})"

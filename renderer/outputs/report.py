@@ -13,7 +13,7 @@ import io
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -68,11 +68,10 @@ class ArticleOutcome:
     error: str | None = None  # the one-line error when it failed
 
 
-def write_reports(
-    out_dir: Path, outcomes: Sequence[ArticleOutcome], target_grade: float
-) -> list[Path]:
-    """Write report.json, report.csv and report.html into `out_dir`; return their paths."""
-    articles = [_article(n, outcome, target_grade) for n, outcome in enumerate(outcomes, start=1)]
+def write_reports(out_dir: Path, entries: Sequence[ReportEntry], target_grade: float) -> list[Path]:
+    """Write report.json, report.csv and report.html of `entries` (each from summarise() with
+    the same target grade) into `out_dir`, in that order; return their paths."""
+    articles = [replace(entry, number=n) for n, entry in enumerate(entries, start=1)]
     counts = Counter(a.status for a in articles)
     contents = (
         _json_report(articles, target_grade, counts),
@@ -123,8 +122,10 @@ class _Output:
 
 
 @dataclass(frozen=True)
-class _Article:
-    number: int  # position in the batch, from 1: the HTML ids use it, never article text
+class ReportEntry:
+    """What the reports say of one article: a few kilobytes, where its manifest holds all of its
+    text. A batch keeps these as its articles finish, not the manifests."""
+
     source: str
     slug: str | None
     status: str  # "rendered" | "skipped" | "failed"
@@ -140,6 +141,7 @@ class _Article:
     dropped: tuple[_Dropped, ...] = ()
     warnings: tuple[str, ...] = ()
     verification: dict[str, Any] | None = None
+    number: int = 0  # position in the batch, from 1 (write_reports sets it): the HTML ids
 
     @property
     def name(self) -> str:
@@ -154,17 +156,17 @@ class _Article:
         return [s for s in self.sections if s.over]
 
 
-def _article(number: int, outcome: ArticleOutcome, target: float) -> _Article:
+def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
+    """The report's entry for one article; sections over `target_grade` are marked."""
     manifest = outcome.manifest
     if manifest is None:
         error = outcome.error or "failed before a manifest was written"
-        return _Article(number, outcome.source, outcome.slug, "failed", error)
+        return ReportEntry(outcome.source, outcome.slug, "failed", error)
     slug = outcome.slug or manifest.get("slug")
     analysis: dict[str, Any] = manifest.get("analysis") or {}
     document: dict[str, Any] = analysis.get("document") or {}
     doc_readability: dict[str, Any] = document.get("readability") or {}
-    return _Article(
-        number=number,
+    return ReportEntry(
         source=outcome.source,
         slug=slug,
         status=str(manifest.get("status", "rendered")),
@@ -174,7 +176,7 @@ def _article(number: int, outcome: ArticleOutcome, target: float) -> _Article:
         words=document.get("words"),
         grade=doc_readability.get("grade"),
         grade_reliable=doc_readability.get("reliable"),
-        sections=tuple(_section(s, target) for s in analysis.get("sections") or []),
+        sections=tuple(_section(s, target_grade) for s in analysis.get("sections") or []),
         protected=len(analysis.get("protected") or []),
         outputs=_outputs(slug, manifest.get("outputs") or {}),
         dropped=tuple(
@@ -217,7 +219,7 @@ def _outputs(slug: str | None, entries: dict[str, Any]) -> tuple[_Output, ...]:
 # -- report.json ----------------------------------------------------------------------------------
 
 
-def _json_report(articles: Sequence[_Article], target: float, counts: Counter[str]) -> bytes:
+def _json_report(articles: Sequence[ReportEntry], target: float, counts: Counter[str]) -> bytes:
     report = {
         "renderer": VERSION,
         "target_grade": target,
@@ -264,7 +266,7 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text
 
 
-def _csv_report(articles: Sequence[_Article]) -> bytes:
+def _csv_report(articles: Sequence[ReportEntry]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -330,7 +332,7 @@ def _grade_text(grade: float | None, reliable: bool | None) -> str:
     return f"{grade:.1f}" if reliable else f"{grade:.1f} (rough guide)"
 
 
-def _html_report(articles: Sequence[_Article], target: float, counts: Counter[str]) -> bytes:
+def _html_report(articles: Sequence[ReportEntry], target: float, counts: Counter[str]) -> bytes:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -358,7 +360,7 @@ def _html_report(articles: Sequence[_Article], target: float, counts: Counter[st
     return "\n".join(parts).encode("utf-8")
 
 
-def _failed(article: _Article) -> str:
+def _failed(article: ReportEntry) -> str:
     return ' class="failed"' if article.status == "failed" else ""
 
 
@@ -392,7 +394,7 @@ _SECTIONS = ("Section", "Heading", "Kind", "Words", "Grade", "Meets target")
 _DROPPED = ("Region", "Kept?", "Text (start)")
 
 
-def _summary(articles: Sequence[_Article], target: float) -> list[str]:
+def _summary(articles: Sequence[ReportEntry], target: float) -> list[str]:
     rows = []
     for a in articles:
         over = f"{len(a.over)} of {len(a.sections)}" if a.sections else ""
@@ -415,7 +417,7 @@ def _summary(articles: Sequence[_Article], target: float) -> list[str]:
     ]
 
 
-def _article_html(a: _Article, target: float) -> list[str]:
+def _article_html(a: ReportEntry, target: float) -> list[str]:
     anchor = f"article-{a.number}"
     parts = [
         f'<section aria-labelledby="{anchor}">',
@@ -455,7 +457,7 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
-def _files_html(a: _Article) -> list[str]:
+def _files_html(a: ReportEntry) -> list[str]:
     if not a.outputs:
         return ["<h3>Files</h3>", "<p>No files were written.</p>"]
     items = []
@@ -482,7 +484,7 @@ def _files_html(a: _Article) -> list[str]:
     return ["<h3>Files</h3>", "<ul>", *items, "</ul>"]
 
 
-def _sections_html(a: _Article, target: float) -> list[str]:
+def _sections_html(a: ReportEntry, target: float) -> list[str]:
     anchor = f"article-{a.number}"
     if not a.sections:
         return ["<h3>Reading grade by section</h3>", "<p>The article has no sections.</p>"]
@@ -516,7 +518,7 @@ def _sections_html(a: _Article, target: float) -> list[str]:
     ]
 
 
-def _hardest_html(a: _Article) -> list[str]:
+def _hardest_html(a: ReportEntry) -> list[str]:
     over = a.over
     if not over:
         return []
@@ -536,7 +538,7 @@ def _hardest_html(a: _Article) -> list[str]:
     return parts
 
 
-def _dropped_html(a: _Article) -> list[str]:
+def _dropped_html(a: ReportEntry) -> list[str]:
     if not a.dropped:
         return []
     rows = []
@@ -552,7 +554,7 @@ def _dropped_html(a: _Article) -> list[str]:
     ]
 
 
-def _verification_html(a: _Article) -> list[str]:
+def _verification_html(a: ReportEntry) -> list[str]:
     parts = ["<h3>Verification</h3>"]
     if not a.verification:
         return [*parts, "<p>No verification was recorded.</p>"]

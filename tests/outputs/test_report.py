@@ -24,6 +24,7 @@ from renderer.outputs.report import (
     OVER_BAR,
     REPORT_NAMES,
     ArticleOutcome,
+    summarise,
     write_reports,
 )
 from renderer.pipeline import Toolkit, render_file
@@ -64,9 +65,13 @@ def reports(
     rendered: tuple[Path, list[ArticleOutcome]], batch: list[ArticleOutcome]
 ) -> dict[str, bytes]:
     out_dir, _ = rendered
-    paths = write_reports(out_dir, batch, TARGET)
+    paths = write(out_dir, batch, TARGET)
     assert paths == [out_dir / name for name in REPORT_NAMES]
     return {path.name: path.read_bytes() for path in paths}
+
+
+def write(out_dir: Path, outcomes: list[ArticleOutcome], target: float = TARGET) -> list[Path]:
+    return write_reports(out_dir, [summarise(o, target) for o in outcomes], target)
 
 
 def sections_of(outcome: ArticleOutcome) -> list[dict[str, Any]]:
@@ -182,7 +187,7 @@ def test_csv_marks_a_section_with_no_readability_by_empty_cells(
     rendered: tuple[Path, list[ArticleOutcome]], tmp_path: Path
 ) -> None:
     outcome = hostile_outcome(rendered[1][0])
-    write_reports(tmp_path, [outcome], TARGET)
+    write(tmp_path, [outcome], TARGET)
     _, *rows = csv_rows((tmp_path / "report.csv").read_bytes())
     assert [row[2] for row in rows] == [f"Heading {HOSTILE}", *(row[2] for row in rows[1:])]
     assert rows[1][7:] == ["", "", ""]  # grade, meets_target, reliable
@@ -364,7 +369,7 @@ def test_html_keeps_hostile_article_text_as_text(
     rendered: tuple[Path, list[ArticleOutcome]], tmp_path: Path
 ) -> None:
     failed = ArticleOutcome(f"{HOSTILE}.md", None, None, f"error {HOSTILE}")
-    write_reports(tmp_path, [hostile_outcome(rendered[1][0]), failed], TARGET)
+    write(tmp_path, [hostile_outcome(rendered[1][0]), failed], TARGET)
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in text.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -384,7 +389,7 @@ def test_html_keeps_hostile_article_text_as_text(
 def test_html_marks_unreliable_and_missing_grades(
     rendered: tuple[Path, list[ArticleOutcome]], tmp_path: Path
 ) -> None:
-    write_reports(tmp_path, [hostile_outcome(rendered[1][0])], TARGET)
+    write(tmp_path, [hostile_outcome(rendered[1][0])], TARGET)
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><th scope="row">(\d+)</th>.*?</tr>', text)
     assert rows == ["0", "1", "2"]
@@ -453,9 +458,9 @@ def test_contrast_formula_matches_wcag_examples() -> None:
 def test_reports_are_byte_identical_for_the_same_outcomes(
     batch: list[ArticleOutcome], tmp_path: Path
 ) -> None:
-    first = [p.read_bytes() for p in write_reports(tmp_path / "a", batch, TARGET)]
-    second = [p.read_bytes() for p in write_reports(tmp_path / "b", batch, TARGET)]
-    again = [p.read_bytes() for p in write_reports(tmp_path / "a", batch, TARGET)]
+    first = [p.read_bytes() for p in write(tmp_path / "a", batch, TARGET)]
+    second = [p.read_bytes() for p in write(tmp_path / "b", batch, TARGET)]
+    again = [p.read_bytes() for p in write(tmp_path / "a", batch, TARGET)]
     assert first == second == again
     assert not [p.name for p in (tmp_path / "a").iterdir() if p.name not in REPORT_NAMES]
 
@@ -464,7 +469,7 @@ def test_the_target_line_moves_with_the_target_grade(
     batch: list[ArticleOutcome], tmp_path: Path
 ) -> None:
     def charts(target: float) -> list[str]:
-        (html,) = [p for p in write_reports(tmp_path, batch, target) if p.suffix == ".html"]
+        (html,) = [p for p in write(tmp_path, batch, target) if p.suffix == ".html"]
         return re.findall(r"<svg\b.*?</svg>", html.read_text(encoding="utf-8"), re.DOTALL)
 
     def dashed_lines(svg: str) -> list[str]:
