@@ -75,7 +75,7 @@ def render_all(
     """
     kit = kit or Toolkit.load(options)
     slugs = assign_slugs(paths)
-    remove_partial_files(out_dir, slugs.values())
+    _remove_partial_files(out_dir, slugs.values())
     todo = []
     for path in paths:
         skipped = None if force else up_to_date(path, options, out_dir, slugs[path], kit)
@@ -100,9 +100,11 @@ def render_all(
     tasks = [(path, slugs[path]) for path in todo]
     try:
         yield from _Scheduler(options, out_dir, jobs, timeout, fresh).run(tasks)
-    finally:
-        # after Ctrl-C or an error here: the workers are stopped, their temporary files go
-        remove_partial_files(out_dir, slugs.values())
+    except BaseException:
+        # Ctrl-C, SIGTERM, an error here, or the caller stopping early: the workers were killed
+        # wherever they were, and their temporary files go.
+        _remove_partial_files(out_dir, slugs.values())
+        raise
 
 
 def _naming(error: Exception, path: Path) -> Exception:
@@ -113,14 +115,13 @@ def _naming(error: Exception, path: Path) -> Exception:
     return error
 
 
-def remove_partial_files(out_dir: Path, slugs: Iterable[str]) -> list[Path]:
+def _remove_partial_files(out_dir: Path, slugs: Iterable[str]) -> None:
     """Delete the temporary files (atomic_write's `.name.<hex>.part`) that a stopped or killed
     run left in the folders this run writes: the output folder's own (the reports) and each
     article's."""
-    removed = files.remove_partial_files(out_dir, recursive=False)
+    files.remove_partial_files(out_dir, recursive=False)
     for slug in slugs:
-        removed += files.remove_partial_files(out_dir / slug)
-    return removed
+        files.remove_partial_files(out_dir / slug)
 
 
 # --- The workers ------------------------------------------------------------------------------
@@ -207,10 +208,9 @@ def _work(
     lifeline: Connection[Any, Any],
     busy: Any,
     options: Options,
-    once: bool,
 ) -> None:
     """A worker's life: render the articles the parent sends, one at a time, each outcome sent
-    back; after one article when `once`, else until the parent sends None or goes away."""
+    back, until the parent sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     _exit_with_parent(lifeline)
     kit: Toolkit | None = None
@@ -239,8 +239,6 @@ def _work(
             return  # the parent is gone
         except Exception as error:  # an outcome that does not pickle: its words still can
             tasks.send(RendererError(f"unexpected {type(error).__name__}: {outcome}", path))
-        if once:
-            return
 
 
 @dataclass
@@ -257,13 +255,13 @@ class _Worker:
     deadline: float = math.inf
 
     @classmethod
-    def start(cls, context: BaseContext, options: Options, once: bool) -> _Worker:
+    def start(cls, context: BaseContext, options: Options) -> _Worker:
         tasks, child_tasks = context.Pipe()
         watch, lifeline = context.Pipe(duplex=False)
         busy = context.RawValue("b", 0)
         process = context.Process(  # type: ignore[attr-defined]  # (missing from the stub)
             target=_work,
-            args=(child_tasks, watch, busy, options, once),
+            args=(child_tasks, watch, busy, options),
             name="renderer-worker",
             daemon=True,
         )
@@ -393,7 +391,7 @@ class _Scheduler:
             if worker.alive:
                 return worker
             worker.kill()  # died while idle (the out-of-memory killer): let it go
-        return _Worker.start(self.context, self.options, once=self.fresh)
+        return _Worker.start(self.context, self.options)
 
 
 def _seconds_left(busy: Sequence[_Worker]) -> float | None:
