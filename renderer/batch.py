@@ -211,7 +211,8 @@ def _work(
 ) -> None:
     """A worker's life: render the articles the parent sends, one at a time, each outcome sent
     back, until the parent sends None or goes away."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    for stop in (signal.SIGINT, signal.SIGTERM):  # the parent handles them and stops us
+        signal.signal(stop, signal.SIG_IGN)
     _exit_with_parent(lifeline)
     kit: Toolkit | None = None
     while True:

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import shutil
+import signal
 import sys
 import traceback
 from collections import Counter
@@ -360,14 +361,14 @@ def _render(args: argparse.Namespace, reporter: _Reporter) -> int:
                 for warning in outcome.warnings:
                     reporter.warn(path, warning)
                 progress.done(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         progress.stop()
         print(
-            f"renderer: interrupted after {len(entries)} of {len(files)} articles; the files "
-            "written are complete and nothing half-written is left",
+            f"renderer: {_stopped_by(stop)} after {len(entries)} of {len(files)} articles; the "
+            "files written are complete and nothing half-written is left",
             file=sys.stderr,
         )
-        return 130
+        return _stopped_code(stop)
     progress.stop()
     ordered = [entries[path] for path in files if path in entries]
     reports = write_reports(args.output, ordered, options.target_grade)
@@ -632,22 +633,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a CI job's time limit): stopped as Ctrl-C stops."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _stopped_by(stop: KeyboardInterrupt) -> str:
+    return "stopped by SIGTERM" if isinstance(stop, _Terminated) else "interrupted"
+
+
+def _stopped_code(stop: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports a command a signal ended."""
+    return 128 + (signal.SIGTERM if isinstance(stop, _Terminated) else signal.SIGINT)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     reporter = _Reporter(args.verbose, sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         code: int = args.run(args, reporter)
     except RendererError as error:
         reporter.failed(error)
         code = reporter.exit_code
-    except KeyboardInterrupt:
-        print("renderer: interrupted", file=sys.stderr)
-        code = 130
+    except KeyboardInterrupt as stop:
+        print(f"renderer: {_stopped_by(stop)}", file=sys.stderr)
+        code = _stopped_code(stop)
     except BrokenPipeError:
         # the reader of our output went away (`renderer score ... | head`): not an error of ours
         sys.stderr.close()
         code = EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.stdout.flush()
     return code
 

@@ -1,5 +1,5 @@
 """Batch runs through the command line: workers, skipping unchanged articles, a bad file amid good
-ones, Ctrl-C, odd file names and slug collisions, renderer.toml."""
+ones, Ctrl-C and SIGTERM, odd file names and slug collisions, renderer.toml."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +194,19 @@ def test_content_and_seeds_end_to_end_then_verify(
 # -- Ctrl-C ----------------------------------------------------------------------------------
 
 
-def test_ctrl_c_stops_cleanly_and_a_re_run_finishes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [
+        # Ctrl-C: the run's own process gets SIGINT.
+        (lambda p: p.send_signal(signal.SIGINT), 130, "interrupted after"),
+        # A service manager or `timeout` stopping the run: SIGTERM to the whole process group.
+        (lambda p: os.killpg(p.pid, signal.SIGTERM), 143, "stopped by SIGTERM after"),
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_ctrl_c_or_sigterm_stops_cleanly_and_a_re_run_finishes(
+    tmp_path: Path, stop: Callable[[subprocess.Popen[str]], object], code: int, said: str
+) -> None:
     folder = tmp_path / "in"
     for n in range(8):
         article(folder, f"leaflet-{n}.md", f"Leaflet {n}")
@@ -206,14 +219,16 @@ def test_ctrl_c_stops_cleanly_and_a_re_run_finishes(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        start_new_session=True,
     )
     assert process.stdout is not None
     process.stdout.readline()  # the first article is done
-    process.send_signal(signal.SIGINT)
+    stop(process)
     started = time.monotonic()
     _, stderr = process.communicate(timeout=60)
     assert time.monotonic() - started < 10
-    assert process.returncode == 130 and "interrupted after" in stderr
+    assert process.returncode == code and said in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1  # no worker reported as failed or killed
     assert not list(out.rglob("*.part"))
     for done in out.glob("*/manifest.json"):  # what was finished is complete
         data = json.loads(done.read_text("utf-8"))
