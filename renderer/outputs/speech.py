@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -153,7 +153,8 @@ class _Espeak:
             from pyttsx3.drivers import _espeak
             from pyttsx3.drivers.espeak import EspeakDriver
 
-            if not EspeakDriver._moduleInitialized:
+            already = EspeakDriver._moduleInitialized
+            if not already:
                 if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
                     raise RuntimeError("espeak-ng could not be initialised")
                 # What pyttsx3's driver then selects; configure() picks the article's voice.
@@ -162,6 +163,13 @@ class _Espeak:
             self._engine = pyttsx3.init("espeak")
         except (ImportError, OSError, RuntimeError) as exc:
             raise DependencyError(f"no speech engine ({exc}); {INSTALL_HINT}") from None
+        if already:
+            # pyttsx3 initialised espeak first, in its asynchronous mode, for good: Synth()
+            # would return before the speaking is done and the audio would be cut short.
+            raise SpeechError(
+                "espeak-ng was started by pyttsx3 before renderer's speech engine in this "
+                "process; open the engine (renderer.outputs.speech.open_engine) first"
+            )
         self._es: Any = _espeak
         info = _espeak.Info()
         version = info.decode() if isinstance(info, bytes) else "?"
@@ -169,16 +177,29 @@ class _Espeak:
         self.sample_rate = 22050  # espeak-ng's only output rate
         self._lock = threading.Lock()
         self._frames = bytearray()
+        self._stopped: BaseException | None = None  # Ctrl-C (or else) raised in the callback
+        self._hook_before: Callable[[Any], object] = sys.unraisablehook
         self._get_parameter = _espeak.dll.espeak_GetParameter
         self._get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
         self._get_parameter.restype = ctypes.c_int
-        # Replaces the driver's callback, which would write files from espeak's thread.
+        # Replaces the driver's callback, which would write the audio to files.
         _espeak.SetSynthCallback(self._on_synth)
 
     def _on_synth(self, wav: Any, count: int, events: Any) -> int:
+        if self._stopped is not None:
+            return 1  # tells espeak to stop: synthesise() raises what stopped it
         if count > 0:
             self._frames.extend(ctypes.string_at(wav, count * SAMPLE_WIDTH))
         return 0
+
+    def _keep_interrupt(self, unraisable: Any) -> None:
+        """sys.unraisablehook while espeak speaks. The callback runs on the caller's thread, so
+        a signal handler can run in it, and ctypes would print what it raises (a Ctrl-C) and
+        drop it: it is kept here instead, so the next callback stops espeak."""
+        if unraisable.object == self._on_synth and self._stopped is None:
+            self._stopped = unraisable.exc_value
+        else:
+            self._hook_before(unraisable)
 
     def voices(self) -> list[Voice]:
         return [
@@ -208,7 +229,15 @@ class _Espeak:
         es = self._es
         with self._lock:
             self._frames = bytearray()
-            if es.Synth(text, flags=es.CHARS_UTF8 | es.ENDPAUSE) != 0:
+            self._stopped = None
+            self._hook_before, sys.unraisablehook = sys.unraisablehook, self._keep_interrupt
+            try:
+                status = es.Synth(text, flags=es.CHARS_UTF8 | es.ENDPAUSE)
+            finally:
+                sys.unraisablehook = self._hook_before
+            if self._stopped is not None:
+                raise self._stopped
+            if status != 0:
                 raise SpeechError(f"the speech engine refused {text[:60]!r}")
             return bytes(self._frames)
 
@@ -269,7 +298,8 @@ def open_engine() -> SpeechEngine:
     global _ENGINE, _ENGINE_PID
     with _ENGINE_LOCK:
         if _ENGINE is not None and os.getpid() != _ENGINE_PID:
-            # A forked child inherits espeak's state but not its thread, and hangs (#131).
+            # A forked child inherits the engine's C state, which neither espeak-ng nor pyttsx3
+            # expects (with pyttsx3's own initialisation it hangs: #131).
             raise SpeechError(
                 "the speech engine was started before this process was forked; "
                 "start worker processes with 'spawn' or 'forkserver'"

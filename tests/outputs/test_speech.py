@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,32 @@ def test_the_driver_loop_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = open_engine()
     engine.configure("gmw/en", 150)
     assert seconds(engine.synthesise(SENTENCE)) > 2
+
+
+def test_speech_is_synchronous_and_an_interrupt_during_it_is_not_lost() -> None:
+    # espeak-ng runs in synchronous mode: our callback runs on this thread, inside Synth() (no
+    # hand-off to espeak's own thread for each sentence). ctypes would print and drop what a
+    # signal handler raises in there; the adapter stops espeak and raises it instead.
+    class Alarm(Exception):
+        pass
+
+    def ring(signum: int, frame: object) -> None:
+        raise Alarm
+
+    engine = open_engine()
+    engine.configure("gmw/en", 150)
+    long_text = " ".join([SENTENCE] * 400)  # 5,200 words: seconds of synthesis
+    previous = signal.signal(signal.SIGALRM, ring)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        started = time.monotonic()
+        with pytest.raises(Alarm):
+            engine.synthesise(long_text)
+        assert time.monotonic() - started < 5  # stopped, not spoken to the end
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert seconds(engine.synthesise(SENTENCE)) > 2  # and it speaks normally afterwards
 
 
 def test_an_unknown_voice_is_an_error_not_the_old_voice() -> None:
