@@ -135,8 +135,8 @@ Task = tuple[Path, Path, str]  # input, output folder, slug
 
 
 def _start_method() -> str:
-    # A worker forked from a process whose speech engine has started hangs (pyttsx3 #131):
-    # forkserver (or spawn) starts workers from a clean process, each with its own engine.
+    # A worker must not inherit a started speech engine (see open_engine): forkserver (or
+    # spawn) starts workers from a clean process, each with its own engine.
     methods = multiprocessing.get_all_start_methods()
     return "forkserver" if "forkserver" in methods else "spawn"
 
@@ -316,12 +316,71 @@ class _Worker:
         self.process.join(10)
         self.kill()
 
+    def signal_kill(self) -> None:
+        if self.process.exitcode is None:
+            self.process.kill()
+
     def kill(self) -> None:
         if self.process.exitcode is None:
             self.process.kill()
             self.process.join()
         self.tasks.close()
         self.lifeline.close()
+
+
+class _Interrupts:
+    """Ctrl-C and SIGTERM, held while the scheduler talks to its processes and acted on at once
+    while it waits for them. Cut off half-way, starting a worker (a hand-over of file
+    descriptors with the forkserver) kills the forkserver with a traceback, and stopping one
+    leaves multiprocessing's clean-up half done, to print "Exception ignored" at exit: a user
+    stopping the run must see neither. Only the main thread can set signal handlers: elsewhere
+    nothing is held."""
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self.before: dict[int, Any] = {}
+        self.open = False
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self.before = {
+                held: signal.signal(held, self._arrived) for held in (signal.SIGINT, signal.SIGTERM)
+            }
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for held, handler in self.before.items():
+            signal.signal(held, handler)
+        self._deliver()
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        """Within the block, a signal acts at once; one held before acts now."""
+        self._deliver()
+        self.open = True
+        try:
+            yield
+        finally:
+            self.open = False
+
+    def _arrived(self, signum: int, frame: Any) -> None:
+        if self.open:
+            self._act(signum, frame)
+        else:
+            self.caught.append(signum)
+
+    def _deliver(self) -> None:
+        caught, self.caught = self.caught, []
+        for signum in caught:
+            self._act(signum, None)
+
+    def _act(self, signum: int, frame: Any) -> None:
+        handler = self.before.get(signum)
+        if callable(handler):
+            handler(signum, frame)  # Python's own raises KeyboardInterrupt; the CLI's, for SIGTERM
+        elif handler == signal.SIG_DFL:
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
 
 
 def _died(exitcode: int | None) -> str:
@@ -354,37 +413,46 @@ class _Scheduler:
         waiting = deque(tasks)
         idle: list[_Worker] = []
         busy: list[_Worker] = []
-        try:
-            while waiting or busy:
-                while waiting and len(busy) < self.jobs:
-                    worker = self._reuse_or_start(idle)
-                    path, slug = waiting.popleft()
-                    worker.assign((path, self.out_dir, slug), self.timeout)
-                    busy.append(worker)
-                ready = wait(
-                    [w.tasks for w in busy] + [w.process.sentinel for w in busy],
-                    _seconds_left(busy),
-                )
-                for worker in list(busy):
-                    outcome = worker.outcome(ready)
-                    if outcome is None:
-                        continue
-                    busy.remove(worker)
-                    assert worker.path is not None
-                    done = worker.path
-                    if self.fresh or not worker.alive:
-                        worker.stop()  # done with its one article, or dead, or killed
-                    else:
-                        idle.append(worker)
-                    if not isinstance(outcome, RenderResult):  # what a killed writer left
-                        files.remove_partial_files(self.out_dir / worker.slug)
-                    yield done, outcome
-            for worker in idle:
-                worker.stop()
-            idle.clear()
-        finally:
-            for worker in (*busy, *idle):  # Ctrl-C or an error: stop now
-                worker.kill()
+        with _Interrupts() as interrupts:
+            try:
+                while waiting or busy:
+                    while waiting and len(busy) < self.jobs:
+                        worker = self._reuse_or_start(idle)
+                        path, slug = waiting.popleft()
+                        worker.assign((path, self.out_dir, slug), self.timeout)
+                        busy.append(worker)
+                    with interrupts.acting():
+                        ready = wait(
+                            [w.tasks for w in busy] + [w.process.sentinel for w in busy],
+                            _seconds_left(busy),
+                        )
+                    for worker in list(busy):
+                        outcome = worker.outcome(ready)
+                        if outcome is None:
+                            continue
+                        busy.remove(worker)
+                        assert worker.path is not None
+                        done = worker.path
+                        if self.fresh or not worker.alive:
+                            worker.stop()  # done with its one article, or dead, or killed
+                        else:
+                            idle.append(worker)
+                        if not isinstance(outcome, RenderResult):  # what a killed writer left
+                            files.remove_partial_files(self.out_dir / worker.slug)
+                        yield done, outcome
+                for worker in idle:
+                    worker.stop()
+                idle.clear()
+            finally:
+                # Ctrl-C, SIGTERM or an error: stop now (a second Ctrl-C is held till this is
+                # done). Every worker is sent SIGKILL before any is waited for: one left alive
+                # would be sent SIGTERM at exit by multiprocessing, ignore it, and be waited for
+                # for ever.
+                stopping = (*busy, *idle)
+                for worker in stopping:
+                    worker.signal_kill()
+                for worker in stopping:
+                    worker.kill()
 
     def _reuse_or_start(self, idle: list[_Worker]) -> _Worker:
         while idle:
