@@ -10,6 +10,8 @@ again (multiprocessing's "__main__" preload, meant to prevent that, does not wor
 from disk as it is by then, which mixed two versions of the code when cli.py was edited
 during a run."""
 
+import contextlib
+
 import renderer.cli  # noqa: F401
 from renderer.analysis.readability import load_dictionaries
 from renderer.loaders import import_parsers
@@ -18,6 +20,8 @@ from renderer.pipeline import render_file
 
 __all__ = ["render_file"]
 
-import_parsers()
-register_installed_fonts()
-load_dictionaries()
+# A failure here would take the forkserver down, and every worker with it: a worker that
+# needs what failed to load meets the error again itself and reports it for its article.
+for _preload in (import_parsers, register_installed_fonts, load_dictionaries):
+    with contextlib.suppress(Exception):
+        _preload()

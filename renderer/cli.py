@@ -9,6 +9,7 @@ import json
 import shutil
 import signal
 import sys
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -654,7 +655,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     reporter = _Reporter(args.verbose, sys.stderr)
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    # Only the main thread may set a handler (main() may be called from another).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         code: int = args.run(args, reporter)
     except RendererError as error:
@@ -668,7 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         code = EXIT_OK
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
     sys.stdout.flush()
     return code
 

@@ -3,6 +3,7 @@ prove, write."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -62,7 +63,10 @@ class Toolkit:
         used = [*options.cue_files, *options.speech.lexicon_files]
         if options.print.font:
             used.append(options.print.font)
-        hashes = {str(f): sha256_hex(f.read_bytes()) for f in used if f.is_file()}
+        hashes = {}
+        for path in used:
+            with contextlib.suppress(OSError):  # unreadable: its loader says so, in one line
+                hashes[str(path)] = sha256_hex(path.read_bytes())
         cues = load_cues(options.cue_files)
         if not options.speaks:
             return cls(cues, files_sha256=hashes)
@@ -330,7 +334,7 @@ def fingerprint(source: bytes, options: Options, kit: Toolkit) -> dict[str, Any]
         "renderer": VERSION,
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
-        "files_sha256": kit.files_sha256,
+        "files_sha256": dict(kit.files_sha256),
         "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
 

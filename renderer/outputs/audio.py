@@ -282,7 +282,7 @@ def encode_mp3(
     # Given all of an article's PCM at once, lameenc holds about four times its size (128 MB
     # for 13 minutes); in blocks it holds one block's worth, and writes the same bytes.
     mp3 = bytearray(_id3(tags, chapters, sample_rate))
-    for start in range(0, len(frames), _ENCODE_BLOCK):
+    for start in range(0, max(len(frames), 1), _ENCODE_BLOCK):  # once at least: lame needs it
         mp3 += encoder.encode(frames[start : start + _ENCODE_BLOCK])
     mp3 += encoder.flush()
     return bytes(mp3)

@@ -237,6 +237,14 @@ def test_the_mp3_is_cbr_mono_64k_with_ordered_chapters() -> None:
     assert data.index(b"chp0\0") < data.index(b"chp1\0") < data.index(b"chp2\0")
 
 
+def test_mp3_encoding_in_blocks_is_one_stream_whatever_the_length() -> None:
+    # lame is fed 1 MiB at a time (it holds four times what it is given): a text longer than a
+    # block plays as long as it is, and an empty one is still a valid file.
+    long = tone(22050 * 30)  # 30 s at 22,050 Hz: 1.3 MB of PCM, two blocks
+    assert read_audio(encode_mp3(long, 22050, TAGS), "mp3").seconds == pytest.approx(30, abs=0.1)
+    assert MP3(io.BytesIO(encode_mp3(b"", 22050, TAGS))).info.channels == 1
+
+
 def test_the_wav_carries_a_cue_point_at_each_chapter_sample() -> None:
     data = encode_wav(tone(40000), 8000, TAGS, CHAPTERS)
     facts = read_audio(data, "wav")

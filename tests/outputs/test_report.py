@@ -299,7 +299,8 @@ def test_html_chart_bars_stand_as_high_as_the_grades_against_the_target_line(
 ) -> None:
     text = reports["report.html"].decode("utf-8")
     number = r"([\d.]+)"
-    for svg, outcome in zip(re.findall(r"<svg\b.*?</svg>", text, re.DOTALL), batch, strict=False):
+    svgs = re.findall(r"<svg\b.*?</svg>", text, re.DOTALL)
+    for svg, outcome in zip(svgs, batch[:-1], strict=True):  # none for the failed article
         (target_y,) = re.findall(rf'<polyline points="[\d.]+ {number},[^>]*stroke-dasharray', svg)
         bars = re.findall(
             rf'<rect x="[\d.]+" y="{number}" width="[\d.]+" height="{number}" '
