@@ -4,11 +4,12 @@ Run: .venv/bin/python bench/load.py [--articles 50,200] [--formats pdf audio pdf
                                      [--jobs 1,2] [--repeat N] [--quick] [--keep DIR] [--no-snapshot]
 Writes the articles (bench/articles.py, seeded: the batch of 50 is the first 50 of the 200) into
 a temporary folder and runs the real command line on them, as a user would, once per batch size,
-formats and jobs, on a copy of renderer/ taken at the start (so that edits to the working tree
-during the half hour the full run takes cannot mix versions). First it measures the machine's
-own ceiling: how much faster two copies of a CPU-bound loop run than one. Prints articles a minute, the speedup of the most jobs over --jobs 1 (target
-1.7x or more for 2), and peak memory: of the run's own process and of each worker process
-(target under 200 MB, and flat from the small batch to the large one). Each run also shows the
+formats and jobs (--repeat times, the jobs settings taking turns), on a copy of renderer/ taken
+at the start (so that edits to the working tree during the half hour the full run takes cannot
+mix versions). First it measures the machine's own ceiling: how much faster two copies of a
+CPU-bound loop run than one. Prints articles a minute, the speedup of the most jobs over
+--jobs 1 (target 1.7x or more for 2), and peak memory: of the run's own process and of each
+worker process (target under 200 MB, and flat from the small batch to the large one). Each run also shows the
 load average before and after it, and how many cores other processes used while it ran, because
 a busy machine slows every figure here.
 
@@ -550,6 +551,8 @@ def main(argv: list[str]) -> int:
         help="run the working tree's renderer/ in place (default: a copy taken at the start)",
     )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be 1 or more")
     sizes = [10] if args.quick else sorted(set(args.articles))
     words = tuple(int(x) for x in args.words.split(","))
     subreaper = become_subreaper()
