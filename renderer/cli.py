@@ -81,7 +81,8 @@ Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per secti
 written only once they have been read back and every protected passage found whole;
 OUTPUT/report.html, .csv and .json cover the batch. An article unchanged since the last run is
 skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
-2 usage error; 3 a required dependency (the speech engine) is missing.
+2 usage error; 3 a required dependency (the speech engine) is missing; 130 stopped by Ctrl-C,
+143 by SIGTERM (what is finished is kept whole; run again to finish).
 """
 
 VERIFY_EXAMPLES = """\
