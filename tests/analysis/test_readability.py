@@ -385,19 +385,26 @@ _OFFLINE_SCRIPT = textwrap.dedent(
 )
 
 
-def test_scores_english_offline_without_nltk_data(tmp_path: Path) -> None:
-    empty = tmp_path / "nltk_data"
-    empty.mkdir()
-    environment = {**os.environ, "NLTK_DATA": str(empty)}
-    completed = subprocess.run(
-        [sys.executable, "-c", _OFFLINE_SCRIPT, str(empty), LONG_ENGLISH],
+def python(
+    script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`script` run by a fresh Python in the repository: what a new process imports."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
-        env=environment,
+        env=env,
         cwd=REPO,
         timeout=120,
         check=False,
     )
+
+
+def test_scores_english_offline_without_nltk_data(tmp_path: Path) -> None:
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    environment = {**os.environ, "NLTK_DATA": str(empty)}
+    completed = python(_OFFLINE_SCRIPT, str(empty), LONG_ENGLISH, env=environment)
     assert completed.returncode == 0, completed.stderr
     # The same numbers as in this process, so the dictionary really was the CMU one.
     assert completed.stdout.strip() == repr(_score(LONG_ENGLISH))
@@ -409,14 +416,7 @@ def test_import_fails_loudly_if_textstat_internals_move() -> None:
         "del m.get_cmudict\n"
         "import renderer.analysis.readability\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    completed = python(script)
     assert completed.returncode != 0
     assert "ImportError: textstat's internals are not what" in completed.stderr
 
@@ -446,13 +446,6 @@ def test_scoring_never_imports_nltk() -> None:
         f"assert score_units([{LONG_ENGLISH!r}], 'en', 8.0) is not None\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'nltk'))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    completed = python(script)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
