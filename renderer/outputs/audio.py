@@ -143,16 +143,15 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Clip:
-    """Where one sentence of the script lies in the audio: samples [start, end), `end` being
-    where the next sentence of its chapter starts, so a chapter's clips cover it without gaps.
-    `block` and `line` place it in its chapter (block 0, line 0 is the announcement)."""
+    """Where one sentence of the script starts in the audio (it lasts until the next one of its
+    chapter starts, or the chapter ends). `block` and `line` place it in its chapter (block 0,
+    line 0 is the announcement)."""
 
     chapter: int
     block: int
     line: int
     text: str
     start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -212,13 +211,13 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
     """
     frames = bytearray()
     starts: list[int] = []
-    placed: list[tuple[tuple[int, int, int], str, int]] = []  # (place, sentence, first sample)
+    clips: list[Clip] = []
     for place, sentence, pause in _pauses(script):
         if sentence is None:
             starts.append(len(frames) // SAMPLE_WIDTH)
             continue
         number = place[0]
-        placed.append((place, sentence, len(frames) // SAMPLE_WIDTH))
+        clips.append(Clip(*place, sentence, len(frames) // SAMPLE_WIDTH))
         if not any(ch.isalnum() for ch in sentence):  # "***": nothing an engine can say
             frames += _silence(engine.sample_rate, pause)
             continue
@@ -239,11 +238,6 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
         Chapter(c.title, start, end)
         for c, start, end in zip(script.chapters, starts, ends, strict=True)
     )
-    clips = []  # each ends where the next sentence of its chapter starts, or with the chapter
-    for n, (place, sentence, start) in enumerate(placed):
-        after = placed[n + 1] if n + 1 < len(placed) else None
-        end = after[2] if after and after[0][0] == place[0] else chapters[place[0]].end
-        clips.append(Clip(*place, sentence, start, end))
     return Speech(bytes(frames), engine.sample_rate, chapters, tuple(clips))
 
 
