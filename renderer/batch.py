@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -24,7 +24,7 @@ from renderer.config import DEFAULT_TIMEOUT, Options
 from renderer.errors import RendererError
 from renderer.outputs import files
 from renderer.outputs.files import slug_text
-from renderer.outputs.speech import SpeechEngine, Voice
+from renderer.outputs.speech import SpeechEngine, Voice, open_engine
 from renderer.pipeline import RenderResult, Toolkit, render_file, up_to_date
 
 Outcome = tuple[Path, RenderResult | Exception]
@@ -150,6 +150,15 @@ class _MarkedEngine:
         self._busy = busy
         self.description = engine.description
 
+    @classmethod
+    def open(cls, busy: Any) -> _MarkedEngine:
+        """This process's engine, marked; starting it is the engine's work too."""
+        busy.value = 1
+        try:
+            return cls(open_engine(), busy)
+        finally:
+            busy.value = 0
+
     @property
     def sample_rate(self) -> int:
         return self._engine.sample_rate
@@ -226,9 +235,7 @@ def _work(
         outcome: RenderResult | Exception
         try:
             if kit is None:
-                kit = Toolkit.load(options)
-                if kit.engine is not None:
-                    kit = replace(kit, engine=_MarkedEngine(kit.engine, busy))
+                kit = Toolkit.load(options, _MarkedEngine.open(busy) if options.speaks else None)
             outcome = render_file(path, options, out_dir, slug, kit)
         except RendererError as error:
             outcome = _naming(error, path)
