@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from renderer.config import DEFAULT_RATE
 from renderer.outputs.speech import Voice
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def seed_labels() -> dict[str, Any]:
     return labels
 
 
-RATE = 150  # words a minute, the renderer's default
+RATE = DEFAULT_RATE  # words a minute
 
 
 class RecordingEngine:

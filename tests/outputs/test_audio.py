@@ -25,6 +25,7 @@ from renderer.model import (
     protected_passages,
 )
 from renderer.outputs.audio import (
+    _ENCODE_BLOCK,
     LAME_DELAY,
     Chapter,
     Script,
@@ -241,6 +242,7 @@ def test_mp3_encoding_in_blocks_is_one_stream_whatever_the_length() -> None:
     # lame is fed 1 MiB at a time (it holds four times what it is given): a text longer than a
     # block plays as long as it is, and an empty one is still a valid file.
     long = tone(22050 * 30)  # 30 s at 22,050 Hz: 1.3 MB of PCM, two blocks
+    assert len(long) > _ENCODE_BLOCK
     assert read_audio(encode_mp3(long, 22050, TAGS), "mp3").seconds == pytest.approx(30, abs=0.1)
     assert MP3(io.BytesIO(encode_mp3(b"", 22050, TAGS))).info.channels == 1
 
