@@ -25,16 +25,11 @@ from typing import Any
 import audio
 import pdf
 import score
-from timing import Machine, become_subreaper, reap_orphans, watch_machine
+from timing import Machine, become_subreaper, reap_orphans, renderer_command, watch_machine
 
 from renderer.loaders import find_inputs
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _renderer() -> list[str]:
-    script = Path(sys.executable).parent / "renderer"  # the console script users run
-    return [str(script)] if script.exists() else [sys.executable, "-m", "renderer"]
 
 
 def _timed_command(command: list[str], cwd: Path) -> tuple[float, str]:
@@ -54,14 +49,14 @@ def rerun(paths: list[Path]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-rerun-") as folder:
         out = Path(folder) / "out"
-        command = [*_renderer(), "render", *map(str, paths), "-o", str(out)]
+        command = [*renderer_command(), "render", *map(str, paths), "-o", str(out)]
         print(f"re-run: {shlex.join(command)}  (run twice; cwd: a temporary folder)")
         for key in ("first", "second"):
             found[key], stdout = _timed_command(command, Path(folder))
             summary = [line for line in stdout.splitlines() if line.startswith("Rendered ")]
             found[f"{key}_summary"] = summary[-1].split(" into ")[0] if summary else "?"
             print(f"  {key}: {found[key]:.2f} s ({found[f'{key}_summary']})")
-        found["verify"], _ = _timed_command([*_renderer(), "verify", str(out)], Path(folder))
+        found["verify"], _ = _timed_command([*renderer_command(), "verify", str(out)], Path(folder))
         print(f"  verify: {found['verify']:.2f} s")
     return found
 

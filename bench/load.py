@@ -44,8 +44,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from articles import write_articles
-from timing import Machine, become_subreaper, reap_orphans, watch_machine
+from articles import parse_range, write_articles
+from timing import Machine, become_subreaper, reap_orphans, renderer_command, watch_machine
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.05
@@ -411,9 +411,7 @@ def print_verdicts(runs: list[Run], sizes: list[int]) -> None:
         )
     by = {(r.articles, r.formats, r.jobs): r for r in runs if r.round == 1}
     for run in by.values():
-        peak = max([run.parent_mb] if not run.worker_mb else run.worker_mb)
-        if run.kernel_worker_mb is not None:
-            peak = max(peak, run.kernel_worker_mb)
+        peak = _peak_worker(run) or run.parent_mb
         where = "worker" if run.worker_mb else "parent (no workers)"
         verdict = "met" if peak < MEMORY_TARGET_MB else "MISSED"
         own = (
@@ -513,11 +511,6 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _renderer_command() -> list[str]:
-    script = Path(sys.executable).parent / "renderer"  # the console script users run
-    return [str(script)] if script.exists() else [sys.executable, "-m", "renderer"]
-
-
 def _ints(text: str) -> list[int]:
     return [int(x) for x in text.split(",") if x.strip()]
 
@@ -539,7 +532,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
         "--words",
-        default="250,900",
+        type=parse_range,
+        default=(250, 900),
         metavar="MIN,MAX",
         help="article length range (skewed to short; default 250,900)",
     )
@@ -554,11 +548,10 @@ def main(argv: list[str]) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be 1 or more")
     sizes = [10] if args.quick else sorted(set(args.articles))
-    words = tuple(int(x) for x in args.words.split(","))
     subreaper = become_subreaper()
     _stop_on_sigterm()
     cores = os.cpu_count() or 1
-    renderer = _renderer_command()
+    renderer = renderer_command()
     started = time.perf_counter()
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
     print(
@@ -588,7 +581,7 @@ def main(argv: list[str]) -> int:
         else:
             env, code = snapshot(root / "code")
         print(f"code: {code}")
-        paths = write_articles(inputs / "all", max(sizes), args.seed, (words[0], words[1]))
+        paths = write_articles(inputs / "all", max(sizes), args.seed, args.words)
         total_words = [len(p.read_text("utf-8").split()) for p in paths]
         for size in sizes:
             folder = inputs / str(size)

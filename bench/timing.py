@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -65,6 +66,12 @@ def own_cpu_seconds() -> float:
 
 
 _PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def renderer_command() -> list[str]:
+    """How a user runs the command: the console script beside this Python, else `-m`."""
+    script = Path(sys.executable).parent / "renderer"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "renderer"]
 
 
 def become_subreaper() -> bool:
