@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from renderer.config import DEFAULT_RATE
+from renderer.outputs.files import sha256_hex
 from renderer.outputs.speech import Voice
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +52,32 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
     yield
+
+
+LEAFLET = (
+    "# {title}\n\n## About\n\nThis leaflet is about {title}. {extra}Drink water and rest.\n\n"
+    "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"
+)
+
+
+def write_leaflet(folder: Path, name: str, title: str | None = None, extra: str = "") -> Path:
+    """A short leaflet with a protected section, at folder/name; titled `title`, else after
+    its file name."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title = title or path.stem.replace("-", " ").capitalize()
+    path.write_text(LEAFLET.format(title=title, extra=extra), encoding="utf-8")
+    return path
+
+
+def assert_outputs_match_manifests(out: Path) -> None:
+    """Every file a manifest under `out` lists has the size and sha256 it records."""
+    for manifest in out.glob("*/manifest.json"):
+        for kind, entry in json.loads(manifest.read_text("utf-8"))["outputs"].items():
+            data = (manifest.parent / entry["path"]).read_bytes()
+            assert (len(data), sha256_hex(data)) == (entry["bytes"], entry["sha256"]), (
+                f"{manifest.parent.name}: {kind}"
+            )
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -15,18 +15,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CONTENT, REPO, SEEDS, run_cli
-
-GOOD = "# {title}\n\n## About\n\nThis leaflet is about {title}. Drink water and rest.\n\n" + (
-    "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"
-)
-
-
-def article(folder: Path, name: str, title: str = "Rest") -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(GOOD.format(title=title), encoding="utf-8")
-    return path
+from conftest import CONTENT, REPO, SEEDS, assert_outputs_match_manifests, run_cli
+from conftest import write_leaflet as article
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -230,10 +220,7 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_a_re_run_finishes(
     assert process.returncode == code and said in stderr, stderr
     assert len(stderr.strip().splitlines()) == 1  # no worker reported as failed or killed
     assert not list(out.rglob("*.part"))
-    for done in out.glob("*/manifest.json"):  # what was finished is complete
-        data = json.loads(done.read_text("utf-8"))
-        for entry in data["outputs"].values():
-            assert (done.parent / entry["path"]).stat().st_size == entry["bytes"]
+    assert_outputs_match_manifests(out)  # what was finished is complete
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert again.returncode == 0, again.stderr
     assert len(list(out.glob("*/manifest.json"))) == 8

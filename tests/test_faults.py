@@ -26,9 +26,9 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, assert_outputs_match_manifests, run_cli
+from conftest import write_leaflet as leaflet
 from renderer.outputs.audio import read_audio
-from renderer.outputs.files import sha256_hex
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="faults are injected into espeak-ng; /proc"
@@ -144,20 +144,8 @@ if "pdf" in FAULTS:
     renderer.pipeline.build_pdf = build_pdf
 '''
 
-LEAFLET = (
-    "# {title}\n\n## About\n\nThis leaflet is about {title}. {extra}Drink water and rest.\n\n"
-    "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"
-)
 # atomic_write's temporary names (renderer/outputs/files.py)
 PARTIAL = re.compile(r"\..+\.[0-9a-f]{12}\.part")
-
-
-def leaflet(folder: Path, name: str, extra: str = "") -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    title = path.stem.replace("-", " ").capitalize()
-    path.write_text(LEAFLET.format(title=title, extra=extra), encoding="utf-8")
-    return path
 
 
 def environment(tmp_path: Path, faults: str) -> dict[str, str]:
@@ -228,10 +216,7 @@ def assert_complete(out: Path) -> None:
             json.loads(data)
         else:
             data.decode("utf-8")
-    for manifest in out.glob("*/manifest.json"):
-        for kind, entry in json.loads(manifest.read_text("utf-8"))["outputs"].items():
-            data = (manifest.parent / entry["path"]).read_bytes()
-            assert sha256_hex(data) == entry["sha256"], f"{manifest.parent.name}: {kind}"
+    assert_outputs_match_manifests(out)
 
 
 def snapshot(out: Path) -> dict[Path, int]:

@@ -27,11 +27,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from conftest import run_cli
+from conftest import assert_outputs_match_manifests, run_cli
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.model import comparable_text, protected_passages
-from renderer.outputs.files import sha256_hex
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER, resolve_fonts
 from renderer.outputs.pdf import LABELS
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
@@ -100,11 +99,7 @@ def assert_tidy(out: Path) -> None:
     for path in out.rglob("*"):
         assert inside in path.resolve().parents, path
         assert not path.name.endswith(".part"), path
-    for manifest_path in out.glob("*/manifest.json"):
-        outputs = json.loads(manifest_path.read_text("utf-8"))["outputs"]
-        for entry in outputs.values():
-            data = (manifest_path.parent / entry["path"]).read_bytes()
-            assert (len(data), sha256_hex(data)) == (entry["bytes"], entry["sha256"]), entry
+    assert_outputs_match_manifests(out)
 
 
 def rendered(slug: str, *kinds: str) -> bool:
