@@ -379,15 +379,27 @@ def _analysis_warnings(article: Article) -> list[str]:
     return notes
 
 
-def _remove_stale(folder: Path, written: Iterable[Path]) -> None:
-    """Delete what an earlier render left in the article's sub-folders (the DAISY book's and
-    --split-audio's) that this one did not write: a book that lost a section must not keep
-    its old SMIL and MP3 files beside the new ones."""
-    kept = set(written)
-    for sub in {p.parent for p in kept if p.parent != folder}:
-        for old in sub.iterdir():
-            if old.is_file() and old not in kept and not old.name.startswith("."):
-                old.unlink(missing_ok=True)
+def _previous_outputs(folder: Path) -> set[Path]:
+    """The files the article's last complete render wrote, as its manifest lists them (only
+    those inside its folder: a manifest is not trusted to name others)."""
+    try:
+        outputs = json.loads((folder / "manifest.json").read_text("utf-8"))["outputs"]
+        paths = {folder / entry["path"] for entry in outputs.values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    inside = folder.resolve()
+    return {p for p in paths if inside in p.resolve().parents}
+
+
+def _remove_stale(folder: Path, previous: set[Path], written: Iterable[Path]) -> None:
+    """Delete what the last render wrote and this one did not (the SMIL and MP3 of a section
+    the book lost, the DAISY book or the WAV no longer asked for), then the sub-folders that
+    left empty. Files the renderer never wrote are not touched."""
+    for old in previous - set(written):
+        old.unlink(missing_ok=True)
+    for sub in {p.parent for p in previous} - {folder}:
+        with contextlib.suppress(OSError):  # still holds files
+            sub.rmdir()
 
 
 def render_file(
@@ -412,6 +424,7 @@ def render_file(
         if "daisy" in options.formats:
             _daisy(article, passages, spoken, options, kit, out)
     folder = out_dir / slug
+    previous = _previous_outputs(folder)
     written: dict[str, Path] = {}
     entries: dict[str, dict[str, Any]] = {}
     for kind, data in out.files.items():
@@ -438,7 +451,7 @@ def render_file(
         "verification": {"passed": True, "checks": out.checks},
     }
     atomic_write(folder / "manifest.json", json_bytes(manifest))
-    _remove_stale(folder, written.values())
+    _remove_stale(folder, previous, written.values())
     # Only what went wrong in the outputs is told on the command line; the analysis notes
     # (regions left out, short sections) are for the manifest and the report.
     return RenderResult(path, slug, written, manifest, tuple(out.warnings))

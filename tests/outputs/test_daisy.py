@@ -443,6 +443,22 @@ def test_a_rerender_with_fewer_sections_leaves_no_stale_files(tmp_path: Path) ->
     assert len(names) == 2 + 2 * 3  # ncc, content, and title + 2 sections
 
 
+def test_outputs_no_longer_asked_for_go_and_other_files_stay(tmp_path: Path) -> None:
+    source = tmp_path / "leaflet.md"
+    source.write_text("# Leaflet\n\nOne.\n\n## Side effects\n\nYou may feel dizzy.\n", "utf-8")
+    everything = Options(
+        formats=("pdf", "audio", "daisy"), speech=SpeechOptions(audio_format="wav")
+    )
+    kit = Toolkit.load(everything, RecordingEngine())
+    render_file(source, everything, tmp_path, "leaflet", kit)
+    folder = tmp_path / "leaflet"
+    (folder / "daisy" / "notes.txt").write_text("the clinic's own", "utf-8")
+    assert (folder / "leaflet.wav").is_file()
+    render_file(source, Options(formats=("pdf",)), tmp_path, "leaflet", kit)
+    left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert left == ["daisy/notes.txt", "leaflet.pdf", "manifest.json"]
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A short article with a risk section and a disclaimer, rendered with the real engine."""
