@@ -31,9 +31,7 @@ from renderer.outputs.audio import (
     Script,
     Speech,
     SpokenSection,
-    Tags,
     chapter_seconds,
-    encode_sections,
     read_audio,
 )
 from renderer.outputs.speech import SpeechError
@@ -194,12 +192,10 @@ def _sections(script: Script, speech: Speech, mp3s: Sequence[bytes]) -> list[_Se
 
 
 def build_book(
-    script: Script, speech: Speech, info: BookInfo, mp3s: Sequence[bytes] | None = None
+    script: Script, speech: Speech, info: BookInfo, mp3s: Sequence[bytes]
 ) -> dict[str, bytes]:
     """The book's files by name: ncc.html, content.html, and sNN.smil and sNN.mp3 per section.
-    `mp3s` are the sections' MP3s when already encoded (audio.encode_sections)."""
-    if mp3s is None:
-        mp3s = encode_sections(speech, Tags(info.title, info.creator, info.language))
+    `mp3s` are the sections' MP3s (audio.encode_sections), made once for --split-audio too."""
     sections = _sections(script, speech, mp3s)
     files: dict[str, bytes] = {}
     elapsed = 0

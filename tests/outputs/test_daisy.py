@@ -28,7 +28,7 @@ from renderer.model import (
     SectionKind,
     protected_passages,
 )
-from renderer.outputs.audio import build_script, synthesise
+from renderer.outputs.audio import Speech, Tags, build_script, encode_sections, synthesise
 from renderer.outputs.daisy import NCC, TEXT, BookInfo, build_book, check_book
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import missing_passages
@@ -83,12 +83,17 @@ def leaflet() -> Article:
     )
 
 
+def mp3s_of(speech: Speech) -> list[bytes]:
+    """The sections' MP3s as the pipeline encodes them for a book."""
+    return encode_sections(speech, Tags(INFO.title, INFO.creator, INFO.language))
+
+
 def make_book(article: Article | None = None) -> tuple[dict[str, bytes], RecordingEngine]:
     article = article or leaflet()
     engine = RecordingEngine()
     script = build_script(article, split_sentences)
     speech = synthesise(script, engine, load_lexicon(), RATE)
-    return build_book(script, speech, INFO), engine
+    return build_book(script, speech, INFO, mp3s_of(speech)), engine
 
 
 # --- an independent reader: the standard's rules, written again from the specification -----
@@ -282,7 +287,7 @@ def test_the_book_is_cut_from_the_one_synthesis() -> None:
     article = leaflet()
     script = build_script(article, split_sentences)
     speech = synthesise(script, RecordingEngine(), load_lexicon(), RATE)
-    files = build_book(script, speech, INFO)
+    files = build_book(script, speech, INFO, mp3s_of(speech))
     book = read_book(files)
     # every clip together is the whole spoken version, less MP3 framing at each file's edges
     assert book.clip_seconds == pytest.approx(speech.seconds, abs=0.15 * len(speech.chapters))
