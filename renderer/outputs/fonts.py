@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.resources
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -10,29 +12,75 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from renderer.errors import UsageError
 
-_REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
-_DEBIAN = Path("/usr/share/fonts/truetype")
+_SYSTEM = "/usr/share/fonts/truetype"
+# "0" turns off looking for fonts installed on the machine (Tiresias, DejaVu): the PDF then uses
+# only fonts that came with `pip install`, as on a fresh machine. CI runs every test that way.
+SYSTEM_FONTS_VARIABLE = "RENDERER_SYSTEM_FONTS"
 
-# Looked for in this order; the last one comes with reportlab's wheel, so `pip install` is enough.
-# Tiresias LPfont was designed by the RNIB for large print; DejaVu Sans covers far more symbols.
-KNOWN_FAMILIES: tuple[tuple[str, Path, Path], ...] = (
-    (
+
+@dataclass(frozen=True)
+class KnownFamily:
+    """A family looked for on this machine: files in a Python package's `folder`, found through
+    the package wherever pip put it, or, with `package` None, a system font's absolute paths."""
+
+    name: str
+    regular: str
+    bold: str | None
+    package: str | None = None
+    folder: str = "files"  # where fontpkg-* wheels keep their TTFs
+
+    @property
+    def system(self) -> bool:
+        return self.package is None
+
+    def paths(self) -> tuple[Path, Path | None] | None:
+        """The regular and bold files, or None when this machine does not have the family."""
+        if self.package is None:
+            base = Path("/")
+        else:
+            try:
+                base = Path(str(importlib.resources.files(self.package) / self.folder))
+            except ModuleNotFoundError:
+                return None
+        regular = base / self.regular
+        bold = base / self.bold if self.bold else None
+        if not regular.is_file():
+            return None
+        return regular, bold if bold is not None and bold.is_file() else None
+
+
+# Looked for in this order; the first found is the body font, the rest draw, per character,
+# what it lacks. The packaged ones come with `pip install`, so a fresh machine has them all.
+# Atkinson Hyperlegible was designed by the Braille Institute for low-vision readers (SIL OFL
+# 1.1). It lacks arrows, most Greek and subscripts. Measured on the symbols health text uses,
+# IBM Plex Sans draws the most of those (→ ↔ β α ₂ ′ ✓ ...), Noto Sans adds ‣ and more scripts
+# (Devanagari, Vietnamese). Both ship only a variable TTF whose default instance is Regular
+# 400, which is what reportlab embeds: in bold text their characters are drawn regular.
+# (Source Sans 3 covers more, but its default instance is ExtraLight 200: too thin to read.)
+# System fonts come after them and are never needed; reportlab's own Vera is the last resort.
+KNOWN_FAMILIES: tuple[KnownFamily, ...] = (
+    KnownFamily(
+        "Atkinson Hyperlegible",
+        "AtkinsonHyperlegible-Regular.ttf",
+        "AtkinsonHyperlegible-Bold.ttf",
+        package="fontpkg_atkinson_hyperlegible",
+    ),
+    KnownFamily("IBM Plex Sans", "IBMPlexSans[wdth,wght].ttf", None, "fontpkg_ibm_plex_sans"),
+    KnownFamily("Noto Sans", "NotoSans[wdth,wght].ttf", None, "fontpkg_noto_sans"),
+    KnownFamily(
         "Tiresias LPfont",
-        _DEBIAN / "tiresias" / "tiresias_lpfont.ttf",
-        _DEBIAN / "tiresias" / "tiresias_lpfont_bold.ttf",
+        f"{_SYSTEM}/tiresias/tiresias_lpfont.ttf",
+        f"{_SYSTEM}/tiresias/tiresias_lpfont_bold.ttf",
     ),
-    (
-        "DejaVu Sans",
-        _DEBIAN / "dejavu" / "DejaVuSans.ttf",
-        _DEBIAN / "dejavu" / "DejaVuSans-Bold.ttf",
+    KnownFamily(
+        "DejaVu Sans", f"{_SYSTEM}/dejavu/DejaVuSans.ttf", f"{_SYSTEM}/dejavu/DejaVuSans-Bold.ttf"
     ),
-    ("Bitstream Vera Sans", _REPORTLAB_FONTS / "Vera.ttf", _REPORTLAB_FONTS / "VeraBd.ttf"),
+    KnownFamily("Bitstream Vera Sans", "Vera.ttf", "VeraBd.ttf", "reportlab", folder="fonts"),
 )
 # Shown, visibly, in place of a character no available font can draw.
 MISSING_GLYPH_MARKER = "[?]"
@@ -180,14 +228,30 @@ class FontSet:
         return notes
 
 
-@functools.cache
+def system_fonts_enabled() -> bool:
+    """Whether fonts installed on the machine are looked for: RENDERER_SYSTEM_FONTS=0 says no."""
+    value = os.environ.get(SYSTEM_FONTS_VARIABLE, "").strip()
+    if value not in ("", "0", "1"):
+        raise UsageError(
+            f"{SYSTEM_FONTS_VARIABLE}={value!r}: use 0 (only fonts from pip) or 1 (also the system's)"
+        )
+    return value != "0"
+
+
 def _installed_families() -> tuple[Family, ...]:
-    """The known families found on this machine, registered once per process."""
-    return tuple(
-        load_family(name, regular, bold if bold.is_file() else None)
-        for name, regular, bold in KNOWN_FAMILIES
-        if regular.is_file()
-    )
+    """The known families found on this machine, without system fonts when they are off."""
+    return _families(system_fonts_enabled())
+
+
+@functools.cache
+def _families(system: bool) -> tuple[Family, ...]:
+    """Registered once per process for each setting."""
+    found = []
+    for known in KNOWN_FAMILIES:
+        paths = None if known.system and not system else known.paths()
+        if paths is not None:
+            found.append(load_family(known.name, *paths))
+    return tuple(found)
 
 
 def register_installed_fonts() -> None:
@@ -206,5 +270,5 @@ def resolve_fonts(custom: Path | None = None) -> FontSet:
             raise UsageError(f"{custom}: font file not found")
         return FontSet(load_family(custom.stem, custom, _bold_sibling(custom)), families)
     if not families:  # pragma: no cover - reportlab always ships Vera
-        raise UsageError("no TrueType font found; reinstall reportlab")
+        raise UsageError("no TrueType font found; run `make setup` again")
     return FontSet(families[0], families[1:])
