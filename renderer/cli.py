@@ -537,7 +537,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--font",
         type=Path,
         metavar="TTF",
-        help="a clinic's own TrueType font (its bold is found beside it, e.g. Name-Bold.ttf)",
+        help="a clinic's own TrueType font instead of Atkinson Hyperlegible, which comes with "
+        "pip (its bold is found beside it, e.g. Name-Bold.ttf)",
     )
     render.add_argument("--clinic-name", metavar="NAME", help="printed under the title")
     render.add_argument("--clinic-phone", metavar="PHONE", help="printed under the title")
