@@ -69,7 +69,7 @@ def judge(article: Article, labels: dict[str, object]) -> tuple[Tally, list[str]
     """How one article's analysis compares with its labels."""
     tally = Tally()
     misses: list[str] = []
-    boxed = [comparable_text(p.text) for p in protected_passages(article)]
+    boxed = [comparable_text(f"{p.heading or ''} {p.text}") for p in protected_passages(article)]
     rendered = [
         comparable_text(f"{s.heading or ''}\n{s.plain_text()}")
         for s in article.sections
@@ -151,7 +151,8 @@ def table(results: list[FileResult]) -> str:
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
     )
 
 

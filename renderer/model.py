@@ -132,6 +132,9 @@ class Article:
     sections: tuple[Section, ...]
     dropped: tuple[DroppedRegion, ...] = ()
     readability: Readability | None = field(default=None)
+    # The page's own name for itself (HTML <title>), when the loader's title came from elsewhere:
+    # the analysis prefers it where the first heading is a section's name, not the article's.
+    page_title: str | None = None
 
 
 @dataclass(frozen=True)

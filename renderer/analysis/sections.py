@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from renderer.analysis.sentences import split_sentences
 from renderer.config import read_toml
 from renderer.errors import ConfigError
-from renderer.model import Article, Block, BlockKind, DroppedRegion, Section, SectionKind
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    DroppedRegion,
+    Section,
+    SectionKind,
+    comparable_text,
+)
 
 # A paragraph (list, table) or section is protected when more than this share of its sentences
 # carry safety cues ("one risk sentence in two" is a passing mention), and a section also when at
@@ -25,7 +36,31 @@ _CUE_KEYS = {
     "risk": {"headings", "sentences", "paragraphs"},
     "disclaimer": {"headings", "sentences", "paragraphs"},
     "boilerplate": {"headings", "paragraphs"},
+    "structure": {
+        "watchful_headings",
+        "instruction_headings",
+        "label_headings",
+        "chrome",
+        "lead_in_endings",
+    },
 }
+# A line this short with no full stop, standing alone in a block, reads as a sub-heading.
+_SUBHEADING_MAX_WORDS = 10
+# A run-in heading ("Driving and using machines You may feel ...") is at most this many words.
+_RUN_IN_MAX_WORDS = 8
+# A document is read as a US prescribing label when it has this many of its capitalised headings.
+_LABEL_TEMPLATE_MIN = 3
+_CHROME_MAX_WORDS = 12
+
+
+class Reading(str, Enum):
+    """How a section's text is read for safety content, decided by its heading."""
+
+    NORMAL = "normal"  # a block is protected by a strong cue or when most of it carries cues
+    WATCHFUL = "watchful"  # one safety sentence protects its block ("before you take ...")
+    INSTRUCTION = "instruction"  # dosing, storage, facts: only a strong cue protects
+
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 _TERM = re.compile(r"\{(\w+)\}")
 
@@ -50,11 +85,46 @@ class Cue:
 
 @dataclass(frozen=True)
 class CueSet:
-    """The compiled cues, by kind and by where they apply."""
+    """The compiled cues, by kind and by where they apply, for one language (and English)."""
 
     headings: dict[SectionKind, Cue]
     sentences: dict[SectionKind, Cue]
     paragraphs: dict[SectionKind, Cue]
+    watchful: Cue = Cue(None)
+    instruction: Cue = Cue(None)
+    label_headings: Cue = Cue(None)
+    chrome: Cue = Cue(None)
+    lead_in: Cue = Cue(None)
+    language: str = "en"
+    # The tables this set was compiled from, to add a language's cue file to them.
+    tables: tuple[tuple[Any, Path | None], ...] = field(default=(), compare=False, repr=False)
+    _languages: dict[str, CueSet] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_language(self, language: str) -> CueSet:
+        """These cues with the language's own table added (``cues-es.toml`` for "es-MX"); the
+        English cues stay, as leaflets quote English and a wrong language must not lose cues."""
+        primary = language.split("-")[0].lower() or "en"
+        if primary == self.language or not self.tables:
+            return self
+        if primary not in self._languages:
+            table = _language_table(primary)
+            if table is None:
+                self._languages[primary] = self
+            else:
+                extra = ((table, None),)
+                self._languages[primary] = _compile_set([*self.tables, *extra], primary)
+        return self._languages[primary]
+
+
+@functools.cache
+def _language_table(primary: str) -> dict[str, Any] | None:
+    """The cue table shipped for a language, if there is one."""
+    name = f"cues-{primary}.toml"
+    if not re.fullmatch(r"[a-z]{2,3}", primary):
+        return None
+    if not resources.files("renderer.analysis").joinpath(name).is_file():
+        return None
+    return read_toml(None, "cue file", ("renderer.analysis", name))
 
 
 def _normalise(text: str) -> str:
@@ -93,8 +163,11 @@ def _merge(tables: Iterable[tuple[dict[str, Any], Path | None]]) -> dict[str, di
     return merged
 
 
-def _compile(patterns: _Patterns, terms: dict[str, _Patterns], where: str, whole: bool) -> Cue:
-    """One pattern for a cue list; `whole` cues must match all of the (heading) text."""
+def _compile(
+    patterns: _Patterns, terms: dict[str, _Patterns], where: str, whole: bool, at_end: bool = False
+) -> Cue:
+    """One pattern for a cue list; `whole` cues must match all of the (heading) text, `at_end`
+    ones its end."""
     if not patterns:
         return Cue(None)
     alternatives = []
@@ -122,14 +195,22 @@ def _compile(patterns: _Patterns, terms: dict[str, _Patterns], where: str, whole
     if whole:
         # "Comments", "Share this", "Related articles (3)": the whole heading, not a word of it.
         return Cue(re.compile(rf"^(?:{body})\s*(?:\(\d+\)|:)?$", re.IGNORECASE))
+    if at_end:
+        return Cue(re.compile(rf"(?:{body})\s*$", re.IGNORECASE))
     return Cue(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE))
 
 
 def load_cues(extra: Sequence[Path] = ()) -> CueSet:
-    """The default cues, extended by each of a clinic's cue files in turn."""
+    """The default cues, extended by each of a clinic's cue files in turn. A language's own
+    cues are added per article (`CueSet.for_language`)."""
     tables = [(_read_toml(None), None), *((_read_toml(p), p) for p in extra)]
+    return _compile_set(tables, "en")
+
+
+def _compile_set(tables: Sequence[tuple[dict[str, Any], Path | None]], language: str) -> CueSet:
     merged = _merge(tables)
     terms = merged.pop("terms")
+    structure = merged.pop("structure")
     kinds = {
         "risk": SectionKind.RISK,
         "disclaimer": SectionKind.DISCLAIMER,
@@ -144,10 +225,21 @@ def load_cues(extra: Sequence[Path] = ()) -> CueSet:
         for place, patterns in merged[name].items():
             whole = kind is SectionKind.BOILERPLATE and place == "headings"
             by_place[place][kind] = _compile(patterns, terms, f"{name}.{place}", whole)
+
+    def compiled(key: str, whole: bool = False, at_end: bool = False) -> Cue:
+        return _compile(structure.get(key, []), terms, f"structure.{key}", whole, at_end)
+
     return CueSet(
         headings=by_place["headings"],
         sentences=by_place["sentences"],
         paragraphs=by_place["paragraphs"],
+        watchful=compiled("watchful_headings"),
+        instruction=compiled("instruction_headings"),
+        label_headings=compiled("label_headings", whole=True),
+        chrome=compiled("chrome", whole=True),
+        lead_in=compiled("lead_in_endings", at_end=True),
+        language=language,
+        tables=tuple(tables),
     )
 
 
@@ -165,11 +257,19 @@ def _sentence_kind(sentence: str, cues: CueSet) -> tuple[SectionKind, str] | Non
     return None
 
 
-def _judge_units(units: Sequence[str], cues: CueSet, *, paragraph_cues: bool = True) -> _Verdict:
+def _judge_units(
+    units: Sequence[str],
+    cues: CueSet,
+    *,
+    paragraph_cues: bool = True,
+    reading: Reading = Reading.NORMAL,
+) -> _Verdict:
     """Whether text made of these units is itself a warning or disclaimer, and why.
 
-    Paragraph cues decide for a paragraph (list, table) on their own; a whole section is judged
-    by the share of its sentences, so one warning paragraph does not protect all its neighbours.
+    Paragraph cues (strong: "call 999", "overdose", "stop taking ... if") decide for a paragraph
+    (list, table) on their own. Otherwise it depends on how the section is read: normally by
+    the share of its sentences that carry cues, so one warning sentence does not protect its
+    neighbours; with care, by any one; in instructions, not at all.
     """
     if paragraph_cues:
         # When a paragraph holds both kinds of cue, the one it leads with names it.
@@ -178,9 +278,12 @@ def _judge_units(units: Sequence[str], cues: CueSet, *, paragraph_cues: bool = T
         if found:
             (_, cue), kind = min(found, key=lambda pair: pair[0][0])
             return _Verdict(kind, f'{kind.value} cue "{cue}"')
+    if reading is Reading.INSTRUCTION:
+        return _Verdict(None, None)
     sentences = [s for unit in units for s in (split_sentences(unit) or [unit]) if s.strip()]
     hits = [h for h in (_sentence_kind(s, cues) for s in sentences) if h]
-    if sentences and len(hits) > MOSTLY * len(sentences):
+    needed = 0 if reading is Reading.WATCHFUL else MOSTLY * len(sentences)
+    if sentences and hits and len(hits) > needed:
         risk = sum(1 for kind, _ in hits if kind is SectionKind.RISK)
         kind = SectionKind.RISK if risk * 2 >= len(hits) else SectionKind.DISCLAIMER
         first = next(hit for k, hit in hits if k is kind)
@@ -201,13 +304,34 @@ def _is_residue(section: Section, cues: CueSet) -> bool:
     )
 
 
+# "2. What you need to know", "B. Warnings", "(3) Dosage": the numbering says nothing.
+_NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|[A-Z][.)])\s+")
+
+
+def _bare(heading: str) -> str:
+    return _NUMBERING.sub("", heading).strip()
+
+
 def _heading_kind(heading: str | None, cues: CueSet) -> tuple[SectionKind, str] | None:
     if not heading:
         return None
+    bare = _bare(heading)
     for kind in (*_PROTECTIVE, SectionKind.BOILERPLATE):
-        hit = cues.headings[kind].search(heading)
+        hit = cues.headings[kind].search(bare)
         if hit:
             return kind, hit
+    return None
+
+
+def _heading_reading(heading: str | None, cues: CueSet) -> Reading | None:
+    """How a heading asks its text to be read, when it says (a protective heading beats both)."""
+    if not heading:
+        return None
+    bare = _bare(heading)
+    if cues.watchful.search(bare):
+        return Reading.WATCHFUL
+    if cues.instruction.search(bare):
+        return Reading.INSTRUCTION
     return None
 
 
@@ -216,17 +340,19 @@ def classify_section(
     cues: CueSet,
     inherited: tuple[SectionKind, str] | None = None,
     is_parent: bool = False,
+    reading: Reading = Reading.NORMAL,
 ) -> Section:
     """Decide a section's kind and protection, and protect its warning or disclaimer blocks.
 
-    `inherited` is the protective heading cue of an enclosing section, if any; `is_parent`
-    says sub-sections follow, so a heading without text of its own is structure, not residue.
+    `inherited` is the protective heading cue of an enclosing section, if any, and `reading`
+    how the enclosing sections ask text to be read; `is_parent` says sub-sections follow, so a
+    heading without text of its own is structure, not residue.
     """
-    blocks = _classify_blocks(section.blocks, cues)
-    judged = replace(section, blocks=blocks)
     by_heading = _heading_kind(section.heading, cues)
-    verdict = _judge_units([u for b in blocks for u in b.units()], cues, paragraph_cues=False)
-    safety_text = any(b.protected for b in blocks) or verdict.kind is not None
+    reading = _heading_reading(section.heading, cues) or reading
+    blocks = _classify_blocks(section.blocks, cues, reading)
+    judged = replace(section, blocks=blocks)
+    safety_text = any(b.protected for b in blocks)
 
     if by_heading and by_heading[0] in _PROTECTIVE:
         kind, hit = by_heading
@@ -243,19 +369,23 @@ def classify_section(
     ):
         cue = f'heading cue "{by_heading[1]}"' if by_heading else "comment, share or link residue"
         return replace(judged, kind=SectionKind.BOILERPLATE, reason=cue)
-    total = sum(_words(b.plain_text()) for b in blocks)
-    protected_words = sum(_words(b.plain_text()) for b in blocks if b.protected)
-    if verdict.kind is not None:
-        return _protect(judged, verdict.kind, verdict.reason or "")
-    if total and protected_words >= MOSTLY * total:
-        kinds = [b.protection_kind for b in blocks if b.protected]
-        kind = SectionKind.RISK if SectionKind.RISK in kinds else SectionKind.DISCLAIMER
-        share = f"{protected_words} of {total} words are in warning or disclaimer paragraphs"
-        return _protect(judged, kind, share)
+    if reading is not Reading.INSTRUCTION:
+        # Boxed whole only when most of it is safety content; else its safety blocks are boxed.
+        units = [u for b in blocks for u in b.units()]
+        verdict = _judge_units(units, cues, paragraph_cues=False)
+        if verdict.kind is not None:
+            return _protect(judged, verdict.kind, verdict.reason or "")
+        total = sum(_words(b.plain_text()) for b in blocks)
+        protected_words = sum(_words(b.plain_text()) for b in blocks if b.protected)
+        if total and protected_words >= MOSTLY * total:
+            kinds = [b.protection_kind for b in blocks if b.protected]
+            kind = SectionKind.RISK if SectionKind.RISK in kinds else SectionKind.DISCLAIMER
+            share = f"{protected_words} of {total} words are in warning or disclaimer paragraphs"
+            return _protect(judged, kind, share)
     return replace(judged, kind=SectionKind.GENERAL, reason=None)
 
 
-def _classify_block(block: Block, cues: CueSet) -> Block:
+def _classify_block(block: Block, cues: CueSet, reading: Reading = Reading.NORMAL) -> Block:
     if block.kind is BlockKind.TABLE:
         # A table reads row by row; a header naming side effects or warnings makes it one.
         header = "; ".join(block.header)
@@ -265,27 +395,73 @@ def _classify_block(block: Block, cues: CueSet) -> Block:
             return replace(
                 block, protected=True, protection_kind=kind, reason=f'table header cue "{cue}"'
             )
-        verdict = _judge_units(["; ".join(row) for row in block.rows], cues)
+        verdict = _judge_units(["; ".join(row) for row in block.rows], cues, reading=reading)
     else:
-        verdict = _judge_units(block.units(), cues)
+        verdict = _judge_units(block.units(), cues, reading=reading)
     if verdict.kind is None:
         return replace(block, protected=False, protection_kind=None, reason=None)
     return replace(block, protected=True, protection_kind=verdict.kind, reason=verdict.reason)
 
 
-def _classify_blocks(blocks: Sequence[Block], cues: CueSet) -> tuple[Block, ...]:
-    """Each block judged on its own, except that a protected lead-in ("Do not take it if you:")
-    protects the list or table it introduces."""
+_HEADING_END = re.compile(r"[.;,!…]['\"’”)\]]*$")
+
+
+def _subheading(block: Block, cues: CueSet) -> str | None:
+    """The sub-heading a block is or starts with: a short line that reads as a heading
+    ("Driving and using machines"), or a run-in heading whose cue opens a paragraph ("X with
+    alcohol Alcohol should be avoided."). Loaders cannot always tell them from text."""
+    if block.kind is not BlockKind.PARAGRAPH:
+        return None
+    text = block.text.strip()
+    words = text.split()
+    if not words or not words[0][:1].isupper():
+        return None
+    if len(words) <= _SUBHEADING_MAX_WORDS and not _HEADING_END.search(text):
+        return text.rstrip(":").strip() if not text.endswith(":") else None
+    # A run-in heading: a few words with a lower-case word among them, then a capital.
+    for size in range(2, min(_RUN_IN_MAX_WORDS, len(words) - 1) + 1):
+        head = words[:size]
+        if _HEADING_END.search(head[-1]) or head[-1].endswith(":"):
+            return None
+        following = words[size]
+        if following[:1].isupper() and any(w[:1].islower() for w in head[1:]):
+            candidate = " ".join(head)
+            kind = _heading_kind(candidate, cues)
+            if kind and kind[0] in _PROTECTIVE and following.lower() not in ("i", "a"):
+                return candidate
+    return None
+
+
+def _classify_blocks(
+    blocks: Sequence[Block], cues: CueSet, reading: Reading = Reading.NORMAL
+) -> tuple[Block, ...]:
+    """Each block judged on its own, except that what governs text protects it: a sub-heading
+    with a protective cue protects the blocks up to the next sub-heading, and a protected
+    lead-in ("Get medical help immediately if you have:") the list or table it introduces."""
     out: list[Block] = []
+    governing: tuple[SectionKind, str] | None = None
+    local = reading
     for block in blocks:
-        judged = _classify_block(block, cues)
+        sub = _subheading(block, cues)
+        if sub is not None:
+            own = _heading_kind(sub, cues)
+            governing = (own[0], sub) if own and own[0] in _PROTECTIVE else None
+            local = _heading_reading(sub, cues) or reading
+        judged = _classify_block(block, cues, local)
         lead_in = out[-1] if out else None
-        if (
+        if governing and not judged.protected:
+            judged = replace(
+                judged,
+                protected=True,
+                protection_kind=governing[0],
+                reason=f'under the sub-heading "{governing[1]}"',
+            )
+        elif (
             not judged.protected
             and judged.kind in (BlockKind.LIST, BlockKind.TABLE)
             and lead_in is not None
             and lead_in.protected
-            and lead_in.plain_text().rstrip().endswith(":")
+            and cues.lead_in.search(lead_in.plain_text().rstrip())
         ):
             judged = replace(
                 judged,
@@ -322,19 +498,150 @@ def _protected_text(text: str, kind: SectionKind, reason: str) -> Section:
     )
 
 
+def _is_capitalised(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _label_template(sections: Sequence[Section], cues: CueSet) -> tuple[Section, ...]:
+    """A US prescribing label's shape: its capitalised headings (WARNINGS, PRECAUTIONS ...)
+    are the top level, and the mixed-case headings after one at the same level ("Information
+    for Patients", "Pregnancy") are its sub-sections, as the printed label shows them."""
+    labels = [
+        s
+        for s in sections
+        if s.heading and _is_capitalised(s.heading) and cues.label_headings.search(_bare(s.heading))
+    ]
+    if len(labels) < _LABEL_TEMPLATE_MIN:
+        return tuple(sections)
+    level = min(s.level for s in labels)
+    out: list[Section] = []
+    in_label = False
+    for section in sections:
+        if section.heading and section.level == level:
+            if _is_capitalised(section.heading):
+                in_label = True
+            elif in_label:
+                section = replace(section, level=level + 1)
+        out.append(section)
+    return tuple(out)
+
+
+def _is_chrome(text: str, cues: CueSet) -> bool:
+    return _words(text) <= _CHROME_MAX_WORDS and cues.chrome.search(_normalise(text)) is not None
+
+
+def _without_chrome(
+    sections: Sequence[Section], cues: CueSet
+) -> tuple[tuple[Section, ...], list[DroppedRegion]]:
+    """The sections without lines of page furniture that an export left in the article ("On
+    this page", "Learn how to cite this page", "fold here"), each recorded as dropped."""
+    dropped: list[DroppedRegion] = []
+    out: list[Section] = []
+    seen_text = False
+    for section in sections:
+        blocks: list[Block] = []
+        for block in section.blocks:
+            if block.kind is BlockKind.LIST:
+                kept = tuple(i for i in block.items if not _is_chrome(i.text, cues))
+                gone = [i.text for i in block.items if _is_chrome(i.text, cues)]
+                block = replace(block, items=kept)
+            elif block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE) and _is_chrome(
+                block.text, cues
+            ):
+                gone, block = [block.text], replace(block, text="")
+            else:
+                gone = []
+            dropped.extend(
+                DroppedRegion("chrome", text, before_main=not seen_text) for text in gone
+            )
+            if block.units():
+                blocks.append(block)
+                seen_text = True
+        out.append(replace(section, blocks=tuple(blocks)))
+    return tuple(out), dropped
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Sentences, not a list of link labels: a navigation list never ends a sentence."""
+    return any(s.rstrip().endswith((".", "!", "?")) for s in split_sentences(text))
+
+
+def _names_a_section(text: str, cues: CueSet) -> bool:
+    bare = _bare(text)
+    return bool(
+        _is_chrome(bare, cues)
+        or cues.label_headings.search(bare)
+        or cues.instruction.search(bare)
+        or _heading_kind(bare, cues)
+    )
+
+
+def _retitled(article: Article, cues: CueSet) -> Article:
+    """The article under its real name. A page whose first heading is in capitals gets its
+    <title> in mixed case; one whose first heading names a section ("DESCRIPTION", "What is in
+    this leaflet") gets its <title>, and the heading goes back where it stood, over the text."""
+    page, title = article.page_title, article.title
+    if not page or comparable_text(page) == comparable_text(title):
+        return article
+    if comparable_text(page).casefold() == comparable_text(title).casefold():
+        return replace(article, title=page) if _is_capitalised(title) else article
+    if not _names_a_section(title, cues):
+        return article
+    sections = article.sections
+    if sections and sections[0].heading is None:
+        sections = (replace(sections[0], heading=title), *sections[1:])
+    else:
+        sections = (Section(index=0, heading=title, blocks=()), *sections)
+    sections = tuple(replace(s, index=i) for i, s in enumerate(sections))
+    return replace(article, title=page, sections=sections)
+
+
+def _without_contents(
+    sections: Sequence[Section],
+) -> tuple[tuple[Section, ...], list[DroppedRegion]]:
+    """The sections without a table of contents: a block made only of the article's own later
+    headings (a leaflet's "What is in this leaflet" list, an "On this page" list)."""
+    headings = sorted(
+        {comparable_text(_bare(s.heading)).casefold() for s in sections if s.heading},
+        key=len,
+        reverse=True,
+    )
+    dropped: list[DroppedRegion] = []
+    out: list[Section] = []
+    for section in sections:
+        blocks = []
+        for block in section.blocks:
+            rest, named = comparable_text(block.plain_text()).casefold(), 0
+            for heading in headings:
+                if len(heading) > 3 and heading in rest:
+                    rest, named = rest.replace(heading, " "), named + 1
+            if named >= 2 and not rest.strip(" .,;:-–"):
+                dropped.append(DroppedRegion("contents", block.plain_text(), before_main=True))
+            else:
+                blocks.append(block)
+        out.append(replace(section, blocks=tuple(blocks)))
+    return tuple(out), dropped
+
+
 def classify_article(article: Article, cues: CueSet) -> Article:
-    """Classify every section; keep dropped regions that carry safety language as protected sections."""
+    """Classify every section in the article's language; drop page furniture left in the text;
+    keep dropped regions that carry safety language in sentences as protected sections."""
+    cues = cues.for_language(article.language)
+    article = _retitled(article, cues)
+    sections, contents = _without_contents(_label_template(article.sections, cues))
+    sections, chrome = _without_chrome(sections, cues)
+    chrome = [*contents, *chrome]
     classified: list[Section] = []
-    # Protective heading cues of the enclosing sections, by heading level.
-    ancestors: list[tuple[int, tuple[SectionKind, str] | None]] = []
-    for position, section in enumerate(article.sections):
-        following = article.sections[position + 1 : position + 2]
+    # What the enclosing sections' headings say, by heading level: a protective cue, a reading.
+    ancestors: list[tuple[int, tuple[SectionKind, str] | None, Reading | None]] = []
+    for position, section in enumerate(sections):
+        following = sections[position + 1 : position + 2]
         is_parent = bool(following) and following[0].level > section.level
         if (
             not section.blocks
             and not is_parent
             and section.heading
-            and _heading_kind(section.heading, cues) is None
             and _safety_kind(section.heading, cues)
         ):
             # A "heading" with nothing under it that reads as a warning ("Do not drive for 24
@@ -344,13 +651,15 @@ def classify_article(article: Article, cues: CueSet) -> Article:
             )
         while ancestors and ancestors[-1][0] >= section.level:
             ancestors.pop()
-        inherited = next((cue for _, cue in reversed(ancestors) if cue), None)
-        classified.append(classify_section(section, cues, inherited, is_parent))
+        inherited = next((cue for _, cue, _ in reversed(ancestors) if cue), None)
+        reading = next((r for _, _, r in reversed(ancestors) if r), Reading.NORMAL)
+        classified.append(classify_section(section, cues, inherited, is_parent, reading))
         own = _heading_kind(section.heading, cues)
         ancestors.append(
             (
                 section.level,
                 (own[0], section.heading or "") if own and own[0] in _PROTECTIVE else None,
+                _heading_reading(section.heading, cues),
             )
         )
 
@@ -363,13 +672,20 @@ def classify_article(article: Article, cues: CueSet) -> Article:
         before.append(_protected_text(article.title, title_kind, "the title is itself a warning"))
     dropped: list[DroppedRegion] = []
     for region in article.dropped:
-        kind = _safety_kind(region.text, cues)
+        # A navigation list names the page's sections ("Side effects", "Pregnancy"): it is not
+        # a warning however it reads; text in sentences elsewhere on the page may be.
+        kind = (
+            _safety_kind(region.text, cues)
+            if region.region != "nav" and _reads_as_prose(region.text)
+            else None
+        )
         if kind is None:
             dropped.append(region)
             continue
         dropped.append(replace(region, kept=True))
         reason = f"kept from the page's {region.region}: it carries {kind.value} language"
         (before if region.before_main else after).append(_protected_text(region.text, kind, reason))
+    dropped.extend(chrome)
     sections = tuple(
         replace(section, index=i) for i, section in enumerate((*before, *classified, *after))
     )

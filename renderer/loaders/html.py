@@ -300,6 +300,7 @@ class _PageReader:
             language=_language(self._soup),
             sections=self._builder.sections(),
             dropped=tuple(self._dropped),
+            page_title=(_page_title(self._soup) or None) if self._title else None,
         )
 
     # --- the title -------------------------------------------------------------------------

@@ -97,6 +97,10 @@ def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
         neighbours = [lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(lines)]
         if any(_NUMBERED.match(n) for n in neighbours):
             return False
+    if wrapped and line.blank_before and _NUMBERED.match(text):
+        # "2. What you need to know" after a blank line, as package leaflets number their
+        # parts, even when a sub-heading follows it at once.
+        return True
     # A heading introduces text. A run of short unpunctuated lines ("Do not drive for 24 hours",
     # "Call 911 if ...") is a list of statements, not a stack of empty sections.
     before = _looks_like_heading(lines[i - 1].text.strip()) if i > 0 else False
@@ -107,6 +111,19 @@ def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
         return True
     # In hard-wrapped text a short line may just end a paragraph: a heading stands alone.
     return not wrapped or (line.blank_before and (line.blank_after or i == len(lines) - 1))
+
+
+def _wrap_width(lines: list[_Line]) -> int:
+    """The column the file was wrapped at: the length most long lines come close to."""
+    lengths = sorted(len(line.text.rstrip()) for line in lines)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+def _ends_paragraph(text: str, width: int) -> bool:
+    """A wrapped line that ends a sentence well short of the wrap column ends its paragraph:
+    leaflets converted from PDF keep their line breaks but not their blank lines."""
+    stripped = text.rstrip()
+    return bool(width) and stripped.endswith((".", "!", "?", ":")) and len(stripped) < 0.7 * width
 
 
 def parse(text: str, source: str, fallback_title: str) -> Article:
@@ -129,9 +146,10 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
             builder.block(Block(BlockKind.LIST, items=tuple(items), ordered=ordered))
             items.clear()
 
+    width = _wrap_width(lines) if wrapped else 0
     for i, line in enumerate(lines):
         stripped = line.text.strip()
-        if line.blank_before or not wrapped:
+        if line.blank_before or not wrapped or (i and _ends_paragraph(lines[i - 1].text, width)):
             flush_paragraph()
         if _heading_line(lines, i, wrapped):
             flush_paragraph()

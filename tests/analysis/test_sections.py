@@ -205,7 +205,7 @@ def test_a_clinic_teaches_its_own_headings(tmp_path: Path) -> None:
 
 
 def test_a_clinic_adds_a_provider_term(tmp_path: Path) -> None:
-    doc = "## Visiting\n\nThe clinic is open daily. Talk to your midwife before you travel.\n"
+    doc = "## Visiting\n\nTalk to your midwife before you travel.\n"
     assert not classify(doc).sections[0].blocks[0].protected
     cue_file = tmp_path / "clinic.toml"
     cue_file.write_text('[terms]\nprovider = ["midwife"]\n', encoding="utf-8")
@@ -319,7 +319,6 @@ def test_a_table_whose_header_names_side_effects_is_protected() -> None:
 @pytest.mark.parametrize(
     "warning",
     [
-        "Keep out of reach of children.",
         "Do not exceed the stated dose.",
         "May cause drowsiness.",
         "If symptoms persist, see your doctor.",
