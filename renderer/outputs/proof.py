@@ -22,7 +22,11 @@ def pdf_pages(data: bytes) -> list[str]:
         pages = []
         for page in document:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            # pdfium reads a hyphen that ends a line as U+FFFE (a noncharacter: its guess that
+            # the hyphen only breaks a word) and drops the line break after it; reportlab
+            # breaks lines only at spaces and draws no hyphen of its own, so it is one the text
+            # has ("sodium- free" set as "sodium-" / "free").
+            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
             textpage.close()
             page.close()
         return pages

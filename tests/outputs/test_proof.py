@@ -53,6 +53,13 @@ def test_pdf_pages_gives_each_page_text_in_order() -> None:
     assert [comparable_text(p) for p in pages] == ["First page second line", "Second page", ""]
 
 
+def test_pdf_pages_reads_a_hyphen_at_a_line_end_as_the_hyphen() -> None:
+    # pdfium gives U+FFFE for it ("sodium-" / "free" read as "sodium\ufffefree"), which once
+    # failed a real leaflet's proof although its PDF held every word.
+    [page] = pdf_pages(pdf_of(["essentially sodium-", "free and a -", "b"]))
+    assert comparable_text(page) == "essentially sodium-free and a - b"
+
+
 def test_pdf_pages_refuses_what_is_not_a_pdf() -> None:
     # An unreadable file must fail loudly: an empty text would prove nothing.
     with pytest.raises(pdfium.PdfiumError):
