@@ -607,9 +607,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="check rendered outputs against their manifests",
         description="Re-read every manifest.json under DIR and check, from the files alone, "
-        "that each output is the one written (size, sha256) and that the PDF's text and the "
-        "transcript hold every protected passage whole and in order, and that the audio's length "
-        "and chapters fit.",
+        "that each output is the one written (size, sha256), that the PDF's text, the "
+        "transcript and the DAISY book's text hold every protected passage and every sentence "
+        "and heading whole and in order, and that the audio's length and chapters fit.",
         epilog=VERIFY_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -8,12 +8,13 @@ import functools
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from renderer.analysis.readability import score_article
+from renderer.analysis.review import PinFile, apply_pins, check_these, read_pin_file
 from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, options_to_json
@@ -37,7 +38,16 @@ from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_te
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import LABELS, build_pdf
-from renderer.outputs.proof import audio_problems, body_text, missing_passages, pdf_pages
+from renderer.outputs.proof import (
+    ExpectedText,
+    audio_problems,
+    body_text,
+    complete_text_check,
+    complete_text_problems,
+    expected_text,
+    missing_passages,
+    pdf_pages,
+)
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
 from renderer.version import VERSION
 
@@ -79,12 +89,22 @@ class Toolkit:
 
 
 def analyse(
-    path: Path, options: Options, cues: CueSet | None = None, data: bytes | None = None
+    path: Path,
+    options: Options,
+    cues: CueSet | None = None,
+    data: bytes | None = None,
+    pins: PinFile | None = None,
 ) -> Article:
     """The full analysis of one input file; pass `cues` to reuse them across a batch, and
-    `data` when the file's bytes are already read."""
+    `data` when the file's bytes are already read, with `pins` its pin file as read then (None:
+    it has none). Without `data`, the pin file beside `path` is read here."""
     article = load_article(path, data)
-    article = classify_article(article, cues if cues is not None else load_cues(options.cue_files))
+    cues = cues if cues is not None else load_cues(options.cue_files)
+    article = classify_article(article, cues)
+    pin_file = read_pin_file(path) if data is None else pins
+    if pin_file is not None:
+        article = apply_pins(article, pin_file)
+    article = replace(article, check_these=check_these(article, cues))
     return score_article(article, options.target_grade)
 
 
@@ -156,24 +176,38 @@ def _fail(path: Path, what: str, problems: list[str]) -> VerificationError:
 
 
 def _pdf(
-    article: Article, passages: tuple[ProtectedPassage, ...], options: Options, out: _Outputs
+    article: Article,
+    passages: tuple[ProtectedPassage, ...],
+    expected: ExpectedText,
+    options: Options,
+    out: _Outputs,
 ) -> None:
     pdf = build_pdf(article, options.print)
     text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
     problems = missing_passages(passages, text, pdf.printable)
     if problems:
         raise _fail(Path(article.source), "the PDF would not hold all protected text", problems)
+    lost = complete_text_problems(expected.printed, text, pdf.printable)
+    if lost:
+        raise _fail(Path(article.source), "the PDF would lose text", lost)
     out.files["pdf"] = pdf.data
-    words = "".join(u for p in passages for u in (*p.units, *p.labels))
+    words = {
+        c
+        for run in expected.printed
+        for u in (run.heading or "", *run.units, *run.labels)
+        for c in u
+    }
     out.details["pdf"] = {
         "pages": pdf.pages,
         "font": pdf.font,
         "footer": pdf.footer,
-        # characters of protected text no font could draw: the PDF shows MISSING_GLYPH_MARKER
-        "unprintable": sorted({c for c in words if pdf.printable(c) == MISSING_GLYPH_MARKER}),
+        # characters of the text no font could draw: the PDF shows MISSING_GLYPH_MARKER, and
+        # verify compares them as it
+        "unprintable": sorted(c for c in words if pdf.printable(c) == MISSING_GLYPH_MARKER),
     }
     out.warnings.extend(pdf.warnings)
     out.checks.append(f"pdf: {len(passages)} protected passages whole and in order")
+    out.checks.append(f"pdf: {complete_text_check(expected.printed)}")
 
 
 def _voice(article: Article, options: Options, kit: Toolkit, out: _Outputs) -> Voice:
@@ -206,6 +240,7 @@ class _Spoken:
 def _speak(
     article: Article,
     passages: tuple[ProtectedPassage, ...],
+    expected: ExpectedText,
     options: Options,
     kit: Toolkit,
     out: _Outputs,
@@ -218,11 +253,15 @@ def _speak(
         raise _fail(
             Path(article.source), "the transcript would not hold all protected text", problems
         )
+    lost = complete_text_problems(expected.spoken, transcript)
+    if lost:
+        raise _fail(Path(article.source), "the transcript would lose text", lost)
     voice = _voice(article, options, kit, out)
     kit.engine.configure(voice.id, options.speech.rate)
     speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate)
     out.files["transcript.txt"] = transcript.encode("utf-8")
     out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
+    out.checks.append(f"transcript: {complete_text_check(expected.spoken)}")
     return _Spoken(
         script, transcript, speech, voice, Tags(article.title, CREATOR, article.language)
     )
@@ -285,6 +324,7 @@ def _book_date(source: Path) -> str:
 def _daisy(
     article: Article,
     passages: tuple[ProtectedPassage, ...],
+    expected: ExpectedText,
     spoken: _Spoken,
     options: Options,
     kit: Toolkit,
@@ -307,7 +347,11 @@ def _daisy(
     )
     files = build_book(spoken.script, spoken.speech, info, spoken.section_mp3s)
     check = check_book(files)
-    problems = [*check.problems, *missing_passages(passages, check.text)]
+    problems = [
+        *check.problems,
+        *missing_passages(passages, check.text),
+        *complete_text_problems(expected.spoken, check.text),
+    ]
     titles = [c.title for c in spoken.script.chapters]
     if list(check.headings) != titles:
         problems.append(f"the NCC's headings {list(check.headings)} are not the sections {titles}")
@@ -325,18 +369,25 @@ def _daisy(
         f"daisy: {len(titles)} headings, {len(files)} files, {check.total_ms / 1000:.1f} s of "
         f"clips; {len(passages)} protected passages whole and in order in its text"
     )
+    out.checks.append(f"daisy: {complete_text_check(expected.spoken)} in its text")
 
 
-def fingerprint(source: bytes, options: Options, kit: Toolkit) -> dict[str, Any]:
-    """Everything an article's outputs depend on (`source` is its input file's bytes): when all
-    of it is unchanged since the last run, rendering again would give the same files."""
-    return {
+def fingerprint(
+    source: bytes, options: Options, kit: Toolkit, pins: PinFile | None = None
+) -> dict[str, Any]:
+    """Everything an article's outputs depend on (`source` is its input file's bytes, `pins`
+    its pin file): when all of it is unchanged since the last run, rendering again would give
+    the same files."""
+    found = {
         "renderer": VERSION,
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
         "files_sha256": dict(kit.files_sha256),
         "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
+    if pins is not None:  # only then: adding the key would re-render every unpinned article
+        found["pins_sha256"] = sha256_hex(pins.data)
+    return found
 
 
 def _output_name(slug: str, kind: str) -> str:
@@ -351,7 +402,8 @@ def up_to_date(
     folder = out_dir / slug
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest.get("fingerprint") != fingerprint(path.read_bytes(), options, kit):
+        now = fingerprint(path.read_bytes(), options, kit, read_pin_file(path))
+        if manifest.get("fingerprint") != now:
             return None
         files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
         for kind, target in files.items():
@@ -406,23 +458,29 @@ def render_file(
     path: Path, options: Options, out_dir: Path, slug: str, kit: Toolkit | None = None
 ) -> RenderResult:
     """Analyse one article and write the outputs `options.formats` asks for, each only once it
-    is proven to hold every protected passage whole and in order (none if any fails), then its
-    manifest.json, last, so that a manifest always describes complete files."""
+    is proven to hold every protected passage and every sentence and heading it shows whole and
+    in order (none if any fails), then its manifest.json, last, so that a manifest always
+    describes complete files."""
     kit = kit or Toolkit.load(options)
     # Read once: the manifest's fingerprint is of the very bytes rendered, even if the file is
     # edited while this runs (the next run then sees the change).
     source = read_input(path)
-    article = analyse(path, options, kit.cues, source)
+    pins = read_pin_file(path)
+    article = analyse(path, options, kit.cues, source, pins)
     passages = protected_passages(article)
+    # What every output must show is read from the very JSON the manifest records, as verify
+    # reads it: render and verify cannot expect different text.
+    analysis = article_to_json(article)
+    expected = expected_text(analysis)
     out = _Outputs()
     if "pdf" in options.formats:
-        _pdf(article, passages, options, out)
+        _pdf(article, passages, expected, options, out)
     if options.speaks:
-        spoken = _speak(article, passages, options, kit, out)
+        spoken = _speak(article, passages, expected, options, kit, out)
         if "audio" in options.formats:
             _audio(article, spoken, options, kit, out)
         if "daisy" in options.formats:
-            _daisy(article, passages, spoken, options, kit, out)
+            _daisy(article, passages, expected, spoken, options, kit, out)
     folder = out_dir / slug
     previous = _previous_outputs(folder)
     written: dict[str, Path] = {}
@@ -444,8 +502,8 @@ def render_file(
         "slug": slug,
         "status": "rendered",
         "reason": None,
-        "fingerprint": fingerprint(source, options, kit),
-        "analysis": article_to_json(article),
+        "fingerprint": fingerprint(source, options, kit, pins),
+        "analysis": analysis,
         "outputs": entries,
         "warnings": warnings,
         "verification": {"passed": True, "checks": out.checks},

@@ -1,5 +1,6 @@
 """`renderer verify`: prove again, from the files alone, that every output of a rendered tree is
-the one its manifest.json lists and holds every protected passage whole and in order (DESIGN.md)."""
+the one its manifest.json lists and holds every protected passage, and every sentence and heading
+it shows, whole and in order (DESIGN.md), with the same checks render ran."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from renderer.outputs.files import sha256_hex
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import LABELS
 from renderer.outputs.proof import (
+    ExpectedText,
     audio_problems,
     body_text,
+    complete_text_problems,
+    expected_text,
     missing_passages,
     pdf_pages,
     squeeze,
@@ -65,6 +69,7 @@ class _Article:
     passages: list[ProtectedPassage]
     recorded: list[str]  # the sha256 the manifest records for each passage's text
     expected: set[str]  # output kinds the recorded options asked for
+    text: ExpectedText  # what each output must show, from the recorded analysis
     problems: list[Problem] = field(default_factory=list)
     checks: int = 0
 
@@ -101,6 +106,10 @@ def verify_article(manifest_path: Path) -> tuple[list[Problem], int]:
     article.check("manifest.json", [f"lists no {kind} output" for kind in unlisted])
     for passage, recorded in zip(article.passages, article.recorded, strict=True):
         article.check("manifest.json", _passage_problems(passage, recorded))
+    article.check(
+        "manifest.json",
+        [f"the blocks of section {index} are not its text" for index in article.text.mismatched],
+    )
     files = {kind: _read(article, kind) for kind in article.outputs}
     if (pdf := files.get("pdf")) is not None:
         _check_pdf(article, pdf)
@@ -139,10 +148,13 @@ def _load(path: Path) -> _Article:
         expected.add("transcript.txt")
     if "daisy" in formats:
         expected.add(_BOOK + NCC)
-    protected = _get(_get(manifest, "analysis", dict), "protected", list)
+    analysis = _get(manifest, "analysis", dict)
+    protected = _get(analysis, "protected", list)
     passages = [_passage(item) for item in protected]
     recorded = [_get(item, "sha256", str) for item in protected]
-    return _Article(_get(manifest, "slug", str), path.parent, outputs, passages, recorded, expected)
+    slug = _get(manifest, "slug", str)
+    text = expected_text(analysis)
+    return _Article(slug, path.parent, outputs, passages, recorded, expected, text)
 
 
 def _passage(item: Any) -> ProtectedPassage:
@@ -211,6 +223,7 @@ def _check_pdf(article: _Article, data: bytes) -> None:
 
     text = body_text(pages, entry["footer"], LABELS.values())
     article.check(entry["path"], missing_passages(article.passages, text, shown))
+    article.check(entry["path"], complete_text_problems(article.text.printed, text, shown))
 
 
 def _check_transcript(article: _Article, data: bytes) -> str | None:
@@ -221,6 +234,7 @@ def _check_transcript(article: _Article, data: bytes) -> str | None:
         article.check(name, [f"is not UTF-8 text: {exc}"])
         return None
     article.check(name, missing_passages(article.passages, text))
+    article.check(name, complete_text_problems(article.text.spoken, text))
     return text
 
 
@@ -252,7 +266,8 @@ def _check_audio(article: _Article, kind: str, data: bytes, transcript: str | No
 
 def _check_book(article: _Article, files: dict[str, bytes]) -> None:
     """The DAISY book read as a player would: its structure and times (check_book), its
-    headings against the manifest's, and every protected passage in the text its clips read."""
+    headings against the manifest's, and every protected passage, sentence and heading in the
+    text its clips read."""
     entry = article.outputs.get(_BOOK + NCC)
     where = entry["path"] if entry else _BOOK + NCC
     check = check_book(files)
@@ -268,3 +283,4 @@ def _check_book(article: _Article, files: dict[str, bytes]) -> None:
         )
     article.check(where, found)
     article.check(where, missing_passages(article.passages, check.text))
+    article.check(where, complete_text_problems(article.text.spoken, check.text))

@@ -1,6 +1,7 @@
 """`renderer verify` from the files alone: a clean render passes, and each kind of tampering (a cut
 file, a swapped file with its checksum updated, an edited transcript or manifest, a path out of
-the folder) is caught with a message naming the article and the file."""
+the folder, a general sentence lost or moved in any output) is caught with a message naming the
+article and the file."""
 
 from __future__ import annotations
 
@@ -251,3 +252,94 @@ def test_a_wav_tree_verifies(tmp_path: Path) -> None:
 
 def test_a_problem_reads_as_article_and_message() -> None:
     assert str(Problem("leaflet", "leaflet.pdf: is missing")) == "leaflet: leaflet.pdf: is missing"
+
+
+# -- every sentence, not only the protected ones ---------------------------------------------------
+
+GENERAL = "This affects a chemical messenger called glutamate."
+SECTION_1 = "text of section 1 (What is ketamine therapy?) is missing or out of order"
+
+
+def test_a_clean_render_records_the_complete_text_checks(rendered: Path) -> None:
+    checks = manifest(rendered)["verification"]["checks"]
+    for output in ("pdf", "transcript"):
+        assert f"{output}: every sentence and heading of 10 sections whole and in order" in checks
+
+
+def test_a_general_sentence_cut_from_the_transcript_is_caught(tree: Path) -> None:
+    name = f"{KETAMINE}.transcript.txt"
+    text = (tree / KETAMINE / name).read_text("utf-8")
+    assert GENERAL in text
+    rewrite(tree, name, text.replace(GENERAL, "").encode("utf-8"), update_manifest=True)
+    assert problems(tree) == [f"{KETAMINE}: {name}: {SECTION_1}: {GENERAL!r}"]
+
+
+def test_two_general_paragraphs_swapped_in_the_transcript_are_caught(tree: Path) -> None:
+    name = f"{KETAMINE}.transcript.txt"
+    text = (tree / KETAMINE / name).read_text("utf-8")
+    first, second = [p for p in text.split("\n\n") if p.startswith("Ketamine")][:2]
+    swapped = text.replace(first, "\0").replace(second, first).replace("\0", second)
+    rewrite(tree, name, swapped.encode("utf-8"), update_manifest=True)
+    assert_caught(problems(tree), KETAMINE, name, "section 1", "missing or out of order")
+
+
+def test_a_pdf_that_lost_a_general_sentence_is_caught(tree: Path, tmp_path: Path) -> None:
+    source = tmp_path / f"{KETAMINE}.md"
+    text = (CONTENT / f"{KETAMINE}.md").read_text("utf-8")
+    assert "This affects\na chemical" in text  # the sentence as the source wraps it
+    source.write_text(text.replace("This affects\na chemical messenger called glutamate.", ""))
+    options = Options(formats=("pdf",))
+    render_file(source, options, tmp_path / "cut", KETAMINE, Toolkit.load(options))
+    cut = (tmp_path / "cut" / KETAMINE / f"{KETAMINE}.pdf").read_bytes()
+    rewrite(tree, f"{KETAMINE}.pdf", cut, update_manifest=True)
+    found = problems(tree)
+    assert f"{KETAMINE}: {KETAMINE}.pdf: {SECTION_1}: {GENERAL!r}" in found
+    assert not any("protected" in line or "risk" in line for line in found)
+
+
+def test_section_blocks_that_leave_text_out_are_caught(tree: Path) -> None:
+    listed = manifest(tree)
+    listed["analysis"]["sections"][1]["blocks"].pop()  # its text and the outputs untouched
+    save_manifest(tree, listed)
+    assert problems(tree) == [
+        f"{KETAMINE}: manifest.json: the blocks of section 1 are not its text"
+    ]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_tree(tmp_path_factory.mktemp("book"), Options(formats=("daisy",)))
+
+
+CONTENT_HTML = "daisy/content.html"
+
+
+def edit_book_text(book: Path, tmp_path: Path, old: str, new: str) -> Path:
+    tree = Path(shutil.copytree(book, tmp_path / "book"))
+    html = (tree / KETAMINE / CONTENT_HTML).read_text("utf-8")
+    assert old in html
+    rewrite(tree, CONTENT_HTML, html.replace(old, new).encode("utf-8"), update_manifest=True)
+    return tree
+
+
+def test_a_clean_book_verifies_every_sentence(book: Path) -> None:
+    assert verify_tree(book).problems == ()
+    checks = manifest(book)["verification"]["checks"]
+    assert "daisy: every sentence and heading of 10 sections whole and in order in its text" in (
+        checks
+    )
+
+
+def test_a_general_sentence_emptied_in_the_book_text_is_caught(book: Path, tmp_path: Path) -> None:
+    tree = edit_book_text(book, tmp_path, f">{GENERAL}</span>", "></span>")
+    found = problems(tree)
+    assert found == [f"{KETAMINE}: daisy/ncc.html: {SECTION_1}: {GENERAL!r}"]
+
+
+def test_two_sentences_swapped_in_the_book_text_are_caught(book: Path, tmp_path: Path) -> None:
+    first = "Ketamine blocks a part of brain cells called the NMDA receptor."
+    swapped = f'>{GENERAL}</span> <span id="t0010">{first}</span>'
+    tree = edit_book_text(
+        book, tmp_path, f'>{first}</span> <span id="t0010">{GENERAL}</span>', swapped
+    )
+    assert_caught(problems(tree), KETAMINE, "daisy/ncc.html", "section 1", "out of order")

@@ -337,8 +337,9 @@ class _Styles:
         self.cell_header = ParagraphStyle("cell-header", parent=self.cell, fontName=bold)
 
 
-def _sentence_case(heading: str) -> str:
-    """ALL-CAPS headings are hard to read in large print: show them in sentence case."""
+def sentence_case(heading: str) -> str:
+    """ALL-CAPS headings are hard to read in large print: show them in sentence case (the
+    proof expects headings and the title as this shows them)."""
     letters = [c for c in heading if c.isalpha()]
     if len(letters) >= 3 and all(c.isupper() for c in letters):
         return heading[:1].upper() + heading[1:].lower()
@@ -365,7 +366,7 @@ class _Builder:
     def heading(self, text: str, level: int) -> list[Flowable]:
         """A heading in sentence case that adds itself to the outline (level 0: the title); a
         very long one is set in pieces as body text is, the first carrying the outline entry."""
-        shown = _sentence_case(text)
+        shown = sentence_case(text)
         base = self.styles.title if level == 0 else self.styles.heading
         outline_level = 0 if level <= 2 else 1
         return [
@@ -658,7 +659,7 @@ def short_title(title: str, fonts: FontSet, layout: Layout) -> str:
     """The title as it fits in the footer beside "Page NN of NN" at body size."""
     face = fonts.primary.regular.name
     room = layout.frame_width - pdfmetrics.stringWidth(" · Page 888 of 888", face, layout.font_size)
-    shown = fonts.printable(_sentence_case(title))
+    shown = fonts.printable(sentence_case(title))
     if pdfmetrics.stringWidth(shown, face, layout.font_size) <= room:
         return shown
     # The longest start that fits with the ellipsis, found by halving (a title can be a whole

@@ -1,16 +1,24 @@
-"""Proof from the files: read an output's text back and check every protected passage is in it."""
+"""Proof from the files: read an output's text back and check that every protected passage, and
+every sentence and heading the output is meant to show, is in it whole and in order.
+
+What each output shows of an article is decided here once, from the analysis JSON that the
+manifest embeds, so that render (before writing) and `renderer verify` (from the files alone)
+expect exactly the same text."""
 
 from __future__ import annotations
 
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 
-from renderer.model import ProtectedPassage, comparable_text
+from renderer.model import ProtectedPassage, SectionKind, comparable_text
 from renderer.outputs.audio import AudioFacts, pause_seconds
+from renderer.outputs.pdf import sentence_case
 
 _PAGE_NUMBER = re.compile(r"Page \d+ of \d+\s*$")
 
@@ -88,6 +96,164 @@ def missing_passages(
             if squeeze(shown(label)) not in haystack:
                 problems.append(f"table header {label!r} of section {passage.section} is missing")
     return problems
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """What an output must show of one part of an article, in order: the title, or a section's
+    heading (as the output shows it) and then its units (paragraphs, list items, table cells).
+    `labels` are table headers: a page too narrow for a table repeats them before each value
+    ("Dose: 5 mg"), so they must appear, but not once in a fixed place."""
+
+    section: int | None  # None for the article's title
+    name: str | None  # the section's heading as written, to name it in a message
+    heading: str | None  # the heading as this output shows it; None when it shows none
+    units: tuple[str, ...]
+    labels: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        if self.section is None:
+            return "the title"
+        return f"section {self.section}" + (f" ({self.name})" if self.name else "")
+
+
+@dataclass(frozen=True)
+class ExpectedText:
+    """Everything each output must show of an article (`printed`: the PDF; `spoken`: the
+    transcript and the DAISY book's text), and the sections whose blocks do not add up to the
+    text the analysis recorded for them (a manifest edited by hand)."""
+
+    printed: tuple[TextRun, ...]
+    spoken: tuple[TextRun, ...]
+    mismatched: tuple[int, ...] = ()
+
+
+def complete_text_check(runs: Sequence[TextRun]) -> str:
+    """The manifest's line for a passed complete-text proof of an output (after "pdf: " ...)."""
+    sections = sum(1 for run in runs if run.section is not None)
+    return f"every sentence and heading of {sections} sections whole and in order"
+
+
+@dataclass(frozen=True)
+class _Block:
+    units: tuple[str, ...]  # table headers left out: they are labels
+    labels: tuple[str, ...]
+    protected: bool
+    text: str  # as model.Block.plain_text gives it
+
+
+def _get(data: Any, key: str, kind: Any) -> Any:
+    if not isinstance(data, Mapping) or not isinstance(data.get(key), kind):
+        raise ValueError(f"{key!r} is missing or of the wrong type")
+    return data[key]
+
+
+def _texts(values: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{key!r} must be a list of text")
+    return tuple(values)
+
+
+def _block(item: Any) -> _Block:
+    kind = _get(item, "kind", str)
+    protected = bool(_get(item, "protected", bool))
+    if kind == "list":
+        items = tuple(_get(entry, "text", str) for entry in _get(item, "items", list))
+        return _Block(items, (), protected, "\n".join(items))
+    if kind == "table":
+        header = [cell for cell in _texts(_get(item, "header", list), "header") if cell]
+        rows = _get(item, "rows", list)
+        cells = [cell for row in rows for cell in _texts(row, "rows") if cell]
+        return _Block(tuple(cells), tuple(header), protected, "\n".join([*header, *cells]))
+    text = _get(item, "text", str)
+    return _Block((text,) if text else (), (), protected, text)
+
+
+def expected_text(analysis: Mapping[str, Any]) -> ExpectedText:
+    """What the PDF and the spoken outputs must show of an article, read from its analysis JSON
+    (model.article_to_json), mirroring what pdf.py and audio.py are meant to render: the title,
+    then every section that is not boilerplate, its heading and every unit of its blocks; a
+    boilerplate section is not printed, and only its protected blocks (with its heading) are
+    spoken. The classifier's other judgements (protected or not) change nothing here.
+
+    Raises ValueError when the JSON is not the analysis' shape."""
+    title = _get(analysis, "title", str)
+    printed = [TextRun(None, None, None, (sentence_case(title),))]
+    spoken = [TextRun(None, None, None, (title,))]
+    mismatched = []
+    for section in _get(analysis, "sections", list):
+        index = _get(section, "index", int)
+        heading = _get(section, "heading", (str, type(None)))
+        kind = SectionKind(_get(section, "kind", str))
+        blocks = [_block(item) for item in _get(section, "blocks", list)]
+        recorded = _get(section, "text", str)
+        if squeeze("".join(b.text for b in blocks)) != squeeze(recorded):
+            mismatched.append(index)
+        if kind is not SectionKind.BOILERPLATE:
+            shown = sentence_case(heading) if heading else None
+            printed.append(_run(index, heading, shown, blocks))
+            spoken.append(_run(index, heading, heading, blocks))
+        elif said := [b for b in blocks if b.protected]:
+            # A disclaimer in a page's small print is still read (audio._spoken).
+            spoken.append(_run(index, heading, heading, said))
+    return ExpectedText(tuple(printed), tuple(spoken), tuple(mismatched))
+
+
+def _run(index: int, name: str | None, heading: str | None, blocks: list[_Block]) -> TextRun:
+    units = tuple(unit for block in blocks for unit in block.units)
+    labels = tuple(label for block in blocks for label in block.labels)
+    return TextRun(index, name, heading, units, labels)
+
+
+# Problems told before the search stops: an output that lost everything (another article's PDF)
+# is told in a few lines, and costs no more than a few searches to the end of its text.
+MAX_LOST = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def complete_text_problems(
+    runs: Sequence[TextRun], text: str, shown: Callable[[str], str] = str
+) -> list[str]:
+    """A description of each heading, sentence or table header of `runs` that is not whole and
+    in order in `text` (empty: all there). Searched once, front to back: each unit is looked for
+    after the one before it, so a sentence dropped or moved is found missing, and the cost is
+    one pass over the text however long the article."""
+    haystack = squeeze(text)
+    problems: list[str] = []
+    position = 0
+    for run in runs:
+        run_start = position
+        wanted = [("heading", run.heading)] if run.heading else []
+        wanted += [("text", unit) for unit in run.units]
+        for what, unit in wanted:
+            needle = squeeze(shown(unit))
+            found = haystack.find(needle, position)
+            if found >= 0:
+                position = found + len(needle)
+                continue
+            # Not moved past: what follows a lost sentence is still looked for where it was.
+            lost = _first_lost(unit, haystack, position, shown)
+            subject = run.where if run.section is None else f"{what} of {run.where}"
+            problems.append(f"{subject} is missing or out of order: {lost[:80]!r}")
+            if len(problems) >= MAX_LOST:
+                return [*problems, f"stopped looking after {MAX_LOST} missing passages"]
+        for label in run.labels:
+            if haystack.find(squeeze(shown(label)), run_start) < 0:
+                problems.append(f"table header {label!r} of {run.where} is missing")
+    return problems
+
+
+def _first_lost(unit: str, haystack: str, position: int, shown: Callable[[str], str]) -> str:
+    """The first sentence of a unit that is not in order after `position`: the one a reader
+    would miss (the whole unit when each sentence is there but something came between)."""
+    for sentence in _SENTENCE_END.split(unit):
+        needle = squeeze(shown(sentence))
+        found = haystack.find(needle, position)
+        if found < 0:
+            return sentence
+        position = found + len(needle)
+    return unit
 
 
 # The spoken version may run this much faster or slower than its rate says: espeak-ng speaks

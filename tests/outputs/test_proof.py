@@ -1,23 +1,46 @@
-"""The proof from the files: a PDF's text read back, and every protected passage found in it
-whole and in order, so a handout that lost a warning is never written."""
+"""The proof from the files: a PDF's text read back, and every protected passage, and every
+sentence and heading the output shows, found in it whole and in order, so a handout that lost a
+warning or any other sentence is never written."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import FIXTURES
+from conftest import CONTENT, FIXTURES, RecordingEngine
 from renderer.analysis.sections import load_cues
 from renderer.config import LargePrintOptions, Options
-from renderer.model import ProtectedPassage, SectionKind, comparable_text, protected_passages
+from renderer.errors import VerificationError
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    ListItem,
+    ProtectedPassage,
+    Section,
+    SectionKind,
+    article_to_json,
+    comparable_text,
+    protected_passages,
+)
+from renderer.outputs.audio import Script, build_script
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
-from renderer.outputs.pdf import LABELS, build_pdf
-from renderer.outputs.proof import body_text, missing_passages, pdf_pages
-from renderer.pipeline import analyse
+from renderer.outputs.pdf import LABELS, PdfResult, build_pdf
+from renderer.outputs.proof import (
+    MAX_LOST,
+    TextRun,
+    body_text,
+    complete_text_problems,
+    expected_text,
+    missing_passages,
+    pdf_pages,
+)
+from renderer.pipeline import Toolkit, analyse, render_file
 
 CUES = load_cues()
 FOOTER = "Handout · "
@@ -241,3 +264,198 @@ def test_the_proof_holds_for_the_fixtures() -> None:
         result = build_pdf(article, LargePrintOptions(page_size="a4", font_size=24.0))
         text = body_text(pdf_pages(result.data), result.footer, LABELS.values())
         assert missing_passages(protected_passages(article), text, result.printable) == [], path
+
+
+# -- expected_text: what each output must show, whatever the classifier said ----------------------
+
+
+def para(text: str, protected: bool = False) -> Block:
+    kind = SectionKind.DISCLAIMER if protected else None
+    return Block(BlockKind.PARAGRAPH, text, protected=protected, protection_kind=kind)
+
+
+TABLE = Block(BlockKind.TABLE, header=("Dose", "When"), rows=(("5 mg", "morning"), ("", "night")))
+ARTICLE = Article(
+    "leaflet.md",
+    "TABLETS FOR PAIN",
+    "en",
+    (
+        Section(0, None, (para("Intro words."),)),
+        Section(1, "HOW TO TAKE THEM", (TABLE, Block(BlockKind.LIST, items=(ListItem("Eat."),)))),
+        Section(2, "Share this page", (para("Follow us."),), kind=SectionKind.BOILERPLATE),
+        Section(
+            3, "Footer", (para("Ask a doctor.", protected=True),), kind=SectionKind.BOILERPLATE
+        ),
+        Section(
+            4, "Side effects", (para("You may feel sick."),), kind=SectionKind.RISK, protected=True
+        ),
+    ),
+)
+
+
+def test_expected_text_mirrors_what_print_and_speech_show() -> None:
+    expected = expected_text(article_to_json(ARTICLE))
+    # Printed: the title and headings in sentence case, boilerplate left out whole.
+    assert [(r.section, r.heading, r.units, r.labels) for r in expected.printed] == [
+        (None, None, ("Tablets for pain",), ()),
+        (0, None, ("Intro words.",), ()),
+        (1, "How to take them", ("5 mg", "morning", "night", "Eat."), ("Dose", "When")),
+        (4, "Side effects", ("You may feel sick.",), ()),
+    ]
+    # Spoken: headings as written, and a boilerplate section's protected blocks still read.
+    assert [(r.section, r.heading, r.units) for r in expected.spoken] == [
+        (None, None, ("TABLETS FOR PAIN",)),
+        (0, None, ("Intro words.",)),
+        (1, "HOW TO TAKE THEM", ("5 mg", "morning", "night", "Eat.")),
+        (3, "Footer", ("Ask a doctor.",)),
+        (4, "Side effects", ("You may feel sick.",)),
+    ]
+    assert expected.mismatched == ()
+
+
+def test_expected_text_does_not_depend_on_protection() -> None:
+    # The classifier changes which sections are boxed; the text every output must show stays.
+    unboxed = replace(
+        ARTICLE,
+        sections=tuple(
+            replace(s, kind=SectionKind.GENERAL, protected=False) if s.index == 4 else s
+            for s in ARTICLE.sections
+        ),
+    )
+    assert expected_text(article_to_json(unboxed)) == expected_text(article_to_json(ARTICLE))
+
+
+def test_expected_text_names_sections_whose_blocks_are_not_their_text() -> None:
+    analysis = article_to_json(ARTICLE)
+    analysis["sections"][1]["blocks"].pop()
+    assert expected_text(analysis).mismatched == (1,)
+
+
+def test_expected_text_refuses_what_is_not_an_analysis() -> None:
+    analysis = article_to_json(ARTICLE)
+    analysis["sections"][0]["blocks"][0]["text"] = 5
+    with pytest.raises(ValueError, match="'text'"):
+        expected_text(analysis)
+
+
+# -- complete_text_problems ------------------------------------------------------------------------
+
+RUNS = [
+    TextRun(None, None, None, ("Tablets",)),
+    TextRun(1, "How", "How", ("Take one. Drink water.", "Eat first."), ("Dose",)),
+    TextRun(2, None, None, ("Rest well.",)),
+]
+WHOLE = "Tablets Section 1: How. Take one.\nDrink water. Dose: Eat first. Rest well."
+
+
+def test_everything_there_in_order_gives_no_problems() -> None:
+    assert complete_text_problems(RUNS, WHOLE) == []
+    assert complete_text_problems([], "") == []
+
+
+def test_a_lost_general_sentence_is_named_with_its_section() -> None:
+    problems = complete_text_problems(RUNS, WHOLE.replace("Drink water.", ""))
+    assert problems == ["text of section 1 (How) is missing or out of order: 'Drink water.'"]
+
+
+def test_two_units_swapped_are_reported_once() -> None:
+    swapped = "Tablets How Take one. Drink water. Dose Rest well. Eat first."
+    assert complete_text_problems(RUNS, swapped) == [
+        "text of section 2 is missing or out of order: 'Rest well.'"
+    ]
+
+
+def test_a_lost_heading_title_or_table_header_is_named() -> None:
+    assert complete_text_problems(RUNS, WHOLE.replace("How", "")) == [
+        "heading of section 1 (How) is missing or out of order: 'How'"
+    ]
+    assert complete_text_problems(RUNS, WHOLE.replace("Tablets", "")) == [
+        "the title is missing or out of order: 'Tablets'"
+    ]
+    assert complete_text_problems(RUNS, WHOLE.replace("Dose:", "")) == [
+        "table header 'Dose' of section 1 (How) is missing"
+    ]
+
+
+def test_a_unit_is_found_across_line_breaks_and_with_what_the_pdf_cannot_draw() -> None:
+    runs = [TextRun(1, None, None, ("Call us 😀 now.",))]
+    text = f"Call\r\nus {MISSING_GLYPH_MARKER} now."
+    assert complete_text_problems(runs, text) != []
+    assert complete_text_problems(runs, text, lambda t: t.replace("😀", "[?]")) == []
+
+
+def test_an_output_that_lost_everything_is_told_in_a_few_lines() -> None:
+    runs = [TextRun(n, None, None, (f"Sentence number {n}.",)) for n in range(100)]
+    problems = complete_text_problems(runs, "another article altogether")
+    assert len(problems) == MAX_LOST + 1
+    assert problems[-1] == f"stopped looking after {MAX_LOST} missing passages"
+
+
+# -- end to end: a render that would lose a general sentence fails and writes nothing ------------
+
+LEAFLET = (
+    "# Tablets\n\n## How they work\n\nThey block pain signals.\n\n"
+    "The effect lasts about four hours.\n\n## Side effects\n\nYou may feel dizzy.\n"
+)
+LOST = "The effect lasts about four hours."
+
+
+def without_lost(article: Article) -> Article:
+    """The article less the general paragraph LOST, as a faulty writer would drop it."""
+    sections = tuple(
+        replace(s, blocks=tuple(b for b in s.blocks if b.text != LOST)) for s in article.sections
+    )
+    assert sections != article.sections
+    return replace(article, sections=sections)
+
+
+def test_a_pdf_that_would_lose_a_general_sentence_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tablets.md"
+    path.write_text(LEAFLET, encoding="utf-8")
+
+    def lossy(article: Article, options: LargePrintOptions) -> PdfResult:
+        return build_pdf(without_lost(article), options)
+
+    monkeypatch.setattr("renderer.pipeline.build_pdf", lossy)
+    options = Options(formats=("pdf",))
+    with pytest.raises(VerificationError) as caught:
+        render_file(path, options, tmp_path / "out", "tablets", Toolkit(CUES))
+    message = str(caught.value)
+    assert "tablets.md" in message and "the PDF would lose text" in message
+    assert f"(How they work) is missing or out of order: {LOST!r}" in message
+    assert "\n" not in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_transcript_that_would_lose_a_general_sentence_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tablets.md"
+    path.write_text(LEAFLET, encoding="utf-8")
+
+    def lossy(article: Article, *args: object, **kwargs: object) -> Script:
+        return build_script(without_lost(article), *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("renderer.pipeline.build_script", lossy)
+    engine = RecordingEngine()
+    with pytest.raises(VerificationError) as caught:
+        render_file(path, Options(), tmp_path / "out", "t", Toolkit.load(Options(), engine))
+    message = str(caught.value)
+    assert "the transcript would lose text" in message and LOST in message
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".md"]
+
+
+def test_every_sentence_of_the_fixtures_and_content_is_proved() -> None:
+    paths = [*sorted(FIXTURES.glob("*.*")), *sorted(CONTENT.glob("*.*"))]
+    for path in paths:
+        if path.suffix not in (".txt", ".md", ".html") or path.name == "README.md":
+            continue
+        article = analyse(path, Options(), CUES)
+        expected = expected_text(article_to_json(article))
+        result = build_pdf(article, LargePrintOptions(page_size="a4", font_size=24.0))
+        text = body_text(pdf_pages(result.data), result.footer, LABELS.values())
+        assert complete_text_problems(expected.printed, text, result.printable) == [], path
+        transcript = build_script(article, lambda t: [t]).transcript()
+        assert complete_text_problems(expected.spoken, transcript) == [], path
