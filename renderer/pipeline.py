@@ -8,13 +8,12 @@ import functools
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from renderer.analysis.readability import score_article
-from renderer.analysis.review import PinFile, apply_pins, check_these, read_pin_file
 from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, options_to_json
@@ -89,22 +88,12 @@ class Toolkit:
 
 
 def analyse(
-    path: Path,
-    options: Options,
-    cues: CueSet | None = None,
-    data: bytes | None = None,
-    pins: PinFile | None = None,
+    path: Path, options: Options, cues: CueSet | None = None, data: bytes | None = None
 ) -> Article:
     """The full analysis of one input file; pass `cues` to reuse them across a batch, and
-    `data` when the file's bytes are already read, with `pins` its pin file as read then (None:
-    it has none). Without `data`, the pin file beside `path` is read here."""
+    `data` when the file's bytes are already read."""
     article = load_article(path, data)
-    cues = cues if cues is not None else load_cues(options.cue_files)
-    article = classify_article(article, cues)
-    pin_file = read_pin_file(path) if data is None else pins
-    if pin_file is not None:
-        article = apply_pins(article, pin_file)
-    article = replace(article, check_these=check_these(article, cues))
+    article = classify_article(article, cues if cues is not None else load_cues(options.cue_files))
     return score_article(article, options.target_grade)
 
 
@@ -372,22 +361,16 @@ def _daisy(
     out.checks.append(f"daisy: {complete_text_check(expected.spoken)} in its text")
 
 
-def fingerprint(
-    source: bytes, options: Options, kit: Toolkit, pins: PinFile | None = None
-) -> dict[str, Any]:
-    """Everything an article's outputs depend on (`source` is its input file's bytes, `pins`
-    its pin file): when all of it is unchanged since the last run, rendering again would give
-    the same files."""
-    found = {
+def fingerprint(source: bytes, options: Options, kit: Toolkit) -> dict[str, Any]:
+    """Everything an article's outputs depend on (`source` is its input file's bytes): when all
+    of it is unchanged since the last run, rendering again would give the same files."""
+    return {
         "renderer": VERSION,
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
         "files_sha256": dict(kit.files_sha256),
         "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
-    if pins is not None:  # only then: adding the key would re-render every unpinned article
-        found["pins_sha256"] = sha256_hex(pins.data)
-    return found
 
 
 def _output_name(slug: str, kind: str) -> str:
@@ -402,8 +385,7 @@ def up_to_date(
     folder = out_dir / slug
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        now = fingerprint(path.read_bytes(), options, kit, read_pin_file(path))
-        if manifest.get("fingerprint") != now:
+        if manifest.get("fingerprint") != fingerprint(path.read_bytes(), options, kit):
             return None
         files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
         for kind, target in files.items():
@@ -465,8 +447,7 @@ def render_file(
     # Read once: the manifest's fingerprint is of the very bytes rendered, even if the file is
     # edited while this runs (the next run then sees the change).
     source = read_input(path)
-    pins = read_pin_file(path)
-    article = analyse(path, options, kit.cues, source, pins)
+    article = analyse(path, options, kit.cues, source)
     passages = protected_passages(article)
     # What every output must show is read from the very JSON the manifest records, as verify
     # reads it: render and verify cannot expect different text.
@@ -502,7 +483,7 @@ def render_file(
         "slug": slug,
         "status": "rendered",
         "reason": None,
-        "fingerprint": fingerprint(source, options, kit, pins),
+        "fingerprint": fingerprint(source, options, kit),
         "analysis": analysis,
         "outputs": entries,
         "warnings": warnings,
