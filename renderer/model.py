@@ -125,6 +125,32 @@ class DroppedRegion:
 
 
 @dataclass(frozen=True)
+class CheckSentence:
+    """A sentence with strong risk or disclaimer language that no protected passage holds: listed
+    for a person to check (and pin, if it should be boxed)."""
+
+    section: int
+    heading: str | None
+    text: str
+    kind: SectionKind  # the kind of cue it matched
+    cue: str  # the words the cue matched
+
+
+@dataclass(frozen=True)
+class Override:
+    """One pin of a clinic's pin file applied to one section or block: what it was, what it is."""
+
+    pin: str
+    action: str  # "protect" | "unprotect"
+    pin_file: str
+    section: int
+    heading: str | None
+    block: int | None  # the block's position in its section; None when the whole section
+    before: str  # "not protected", "risk, protected", ...
+    after: str
+
+
+@dataclass(frozen=True)
 class Article:
     source: str
     title: str
@@ -135,6 +161,11 @@ class Article:
     # The page's own name for itself (HTML <title>), when the loader's title came from elsewhere:
     # the analysis prefers it where the first heading is a section's name, not the article's.
     page_title: str | None = None
+    # What the loader repaired in the text before anyone read it (line-end hyphens, mojibake).
+    repairs: tuple[str, ...] = ()
+    # For review: strong safety language left unboxed, and the clinic's pins as applied.
+    check_these: tuple[CheckSentence, ...] = ()
+    overrides: tuple[Override, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +292,30 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "dropped": [
             {"region": d.region, "text": d.text, "before_main": d.before_main, "kept": d.kept}
             for d in article.dropped
+        ],
+        "repairs": list(article.repairs),
+        "check_these": [
+            {
+                "section": c.section,
+                "heading": c.heading,
+                "text": c.text,
+                "kind": c.kind.value,
+                "cue": c.cue,
+            }
+            for c in article.check_these
+        ],
+        "overrides": [
+            {
+                "pin": o.pin,
+                "action": o.action,
+                "pin_file": o.pin_file,
+                "section": o.section,
+                "heading": o.heading,
+                "block": o.block,
+                "before": o.before,
+                "after": o.after,
+            }
+            for o in article.overrides
         ],
         "document": {
             "words": doc.words if doc else 0,

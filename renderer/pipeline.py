@@ -8,16 +8,17 @@ import functools
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from renderer.analysis.readability import score_article
+from renderer.analysis.review import PinFile, apply_pins, check_these, read_pin_file
 from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, options_to_json
-from renderer.errors import VerificationError
+from renderer.errors import ConfigError, VerificationError
 from renderer.loaders import load_article, read_input
 from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
 from renderer.outputs.audio import (
@@ -88,12 +89,22 @@ class Toolkit:
 
 
 def analyse(
-    path: Path, options: Options, cues: CueSet | None = None, data: bytes | None = None
+    path: Path,
+    options: Options,
+    cues: CueSet | None = None,
+    data: bytes | None = None,
+    pins: PinFile | None = None,
 ) -> Article:
     """The full analysis of one input file; pass `cues` to reuse them across a batch, and
-    `data` when the file's bytes are already read."""
+    `data` when the file's bytes are already read, with `pins` its pin file as read then (None:
+    it has none). Without `data`, the pin file beside `path` is read here."""
     article = load_article(path, data)
-    article = classify_article(article, cues if cues is not None else load_cues(options.cue_files))
+    cues = cues if cues is not None else load_cues(options.cue_files)
+    article = classify_article(article, cues)
+    pin_file = read_pin_file(path) if data is None else pins
+    if pin_file is not None:
+        article = apply_pins(article, pin_file)
+    article = replace(article, check_these=check_these(article, cues))
     return score_article(article, options.target_grade)
 
 
@@ -361,16 +372,22 @@ def _daisy(
     out.checks.append(f"daisy: {complete_text_check(expected.spoken)} in its text")
 
 
-def fingerprint(source: bytes, options: Options, kit: Toolkit) -> dict[str, Any]:
-    """Everything an article's outputs depend on (`source` is its input file's bytes): when all
-    of it is unchanged since the last run, rendering again would give the same files."""
-    return {
+def fingerprint(
+    source: bytes, options: Options, kit: Toolkit, pins: PinFile | None = None
+) -> dict[str, Any]:
+    """Everything an article's outputs depend on (`source` is its input file's bytes, `pins`
+    its pin file): when all of it is unchanged since the last run, rendering again would give
+    the same files."""
+    found: dict[str, Any] = {
         "renderer": VERSION,
         "input_sha256": sha256_hex(source),
         "options": options_to_json(options),
         "files_sha256": dict(kit.files_sha256),
         "engine": kit.engine.description if kit.engine and options.speaks else None,
     }
+    if pins is not None:  # only then: adding the key would re-render every unpinned article
+        found["pins_sha256"] = sha256_hex(pins.data)
+    return found
 
 
 def _output_name(slug: str, kind: str) -> str:
@@ -385,14 +402,15 @@ def up_to_date(
     folder = out_dir / slug
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest.get("fingerprint") != fingerprint(path.read_bytes(), options, kit):
+        now = fingerprint(path.read_bytes(), options, kit, read_pin_file(path))
+        if manifest.get("fingerprint") != now:
             return None
         files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
         for kind, target in files.items():
             if sha256_hex(target.read_bytes()) != manifest["outputs"][kind]["sha256"]:
                 return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError):
+        return None  # a pin file that cannot be read: rendering says why
     manifest["status"] = "skipped"
     manifest["reason"] = "input, options, renderer and engine unchanged since the last run"
     atomic_write(folder / "manifest.json", json_bytes(manifest))
@@ -447,7 +465,8 @@ def render_file(
     # Read once: the manifest's fingerprint is of the very bytes rendered, even if the file is
     # edited while this runs (the next run then sees the change).
     source = read_input(path)
-    article = analyse(path, options, kit.cues, source)
+    pins = read_pin_file(path)
+    article = analyse(path, options, kit.cues, source, pins)
     passages = protected_passages(article)
     # What every output must show is read from the very JSON the manifest records, as verify
     # reads it: render and verify cannot expect different text.
@@ -483,7 +502,7 @@ def render_file(
         "slug": slug,
         "status": "rendered",
         "reason": None,
-        "fingerprint": fingerprint(source, options, kit),
+        "fingerprint": fingerprint(source, options, kit, pins),
         "analysis": analysis,
         "outputs": entries,
         "warnings": warnings,
