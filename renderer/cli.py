@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from renderer.analysis.review import check_line, dropped_line, left_out, override_line
 from renderer.analysis.sections import CueSet, load_cues
 from renderer.batch import default_jobs, render_all
 from renderer.config import (
@@ -57,6 +58,12 @@ examples:
   renderer score content/                       every supported file in the folder
   renderer score ../shared/seeds/*.txt --json --target-grade 8 > analysis.json
   renderer score handout.md --cues clinic-cues.toml
+
+After its table, each article lists the sentences with strong risk or disclaimer language that
+are not boxed ("Check these"), the page furniture left out, and its pins. To box or unbox a
+passage of leaflet.md, name it in leaflet.pins.toml beside it (see README, "Pinning a passage"):
+  protect = ["Keep out of the reach of children"]
+  unprotect = ["About this leaflet"]
 
 Supported files: {supported}.
 Exit codes: 0 all scored; 1 some inputs failed (the rest are still scored); 2 usage error;
@@ -183,7 +190,22 @@ def _print_table(article: Article, target_grade: float, console: Console) -> Non
             f"Dropped page regions: {len(article.dropped)} "
             f"({len(kept)} kept as protected sections because they carry safety language)"
         )
+    _print_review(article_to_json(article), console)
     console.print()
+
+
+def _print_review(analysis: dict[str, Any], console: Console) -> None:
+    """What a person should look at: unboxed safety language, what was left out, the pins."""
+    lists = (
+        ("Check these (risk language not boxed):", analysis["check_these"], check_line),
+        ("Left out as page furniture:", left_out(analysis), dropped_line),
+        ("Pinned:", analysis["overrides"], override_line),
+    )
+    for title, entries, line in lists:
+        if entries:
+            console.print(title, markup=False)
+            for entry in entries:
+                console.print(f"  - {line(entry)}", markup=False)
 
 
 def _inputs(

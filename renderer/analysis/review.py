@@ -246,3 +246,47 @@ def _pin_block(section: Section, b: int, pin: Pin, file_name: str) -> tuple[Sect
         _state(new.protected, new.protection_kind),
     )
     return replace(section, blocks=blocks), override
+
+
+# -- the words `score` and the report use for them ------------------------------------------------
+
+PREVIEW = 100  # characters of a left-out region shown
+
+
+def _where(section: Any, heading: Any) -> str:
+    return f"section {section}" + (f" ({heading})" if heading else "")
+
+
+def check_line(entry: dict[str, Any]) -> str:
+    """One "check these" entry of the analysis JSON as a line for a person."""
+    where = _where(entry.get("section"), entry.get("heading"))
+    return f'{where}: "{entry.get("text", "")}" ({entry.get("kind")} cue "{entry.get("cue")}")'
+
+
+def dropped_line(entry: dict[str, Any]) -> str:
+    """One dropped region of the analysis JSON as a line: its region name and how it starts."""
+    text = " ".join(str(entry.get("text", "")).split())
+    if len(text) > PREVIEW:
+        text = text[:PREVIEW].rstrip() + "…"
+    return f"{entry.get('region')}: {text}"
+
+
+def override_line(entry: dict[str, Any]) -> str:
+    """One override of the analysis JSON as a line: the pin, where it applied, before -> after."""
+    block = entry.get("block")
+    where = _where(entry.get("section"), entry.get("heading"))
+    if block is not None:
+        where += f", block {block}"
+    return (
+        f'{entry.get("action")} "{entry.get("pin")}" ({entry.get("pin_file")}): {where}, '
+        f"{entry.get('before')} -> {entry.get('after')}"
+    )
+
+
+def left_out(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dropped regions that stayed out (not rescued as safety text) and hold text."""
+    return [
+        d
+        for d in analysis.get("dropped") or []
+        if not d.get("kept") and str(d.get("text", "")).strip()
+    ]
