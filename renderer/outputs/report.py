@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from renderer.analysis.review import check_line, override_line
 from renderer.config import AUDIO_FORMATS
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC
@@ -38,6 +39,8 @@ CSV_HEADER = (
     "grade",
     "meets_target",
     "reliable",
+    "check_these",  # sentences of the section with strong safety language that are not boxed
+    "pins",  # the clinic's pins applied to the section
 )
 DROPPED_PREVIEW = 100  # characters of a left-out region shown in the HTML
 
@@ -141,6 +144,9 @@ class ReportEntry:
     dropped: tuple[_Dropped, ...] = ()
     warnings: tuple[str, ...] = ()
     verification: dict[str, Any] | None = None
+    # The analysis JSON's entries for a person's review (review.check_line/override_line).
+    check_these: tuple[dict[str, Any], ...] = ()
+    overrides: tuple[dict[str, Any], ...] = ()
     number: int = 0  # position in the batch, from 1 (write_reports sets it): the HTML ids
 
     @property
@@ -185,6 +191,8 @@ def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
         ),
         warnings=tuple(str(w) for w in manifest.get("warnings") or []),
         verification=manifest.get("verification"),
+        check_these=tuple(analysis.get("check_these") or []),
+        overrides=tuple(analysis.get("overrides") or []),
     )
 
 
@@ -239,6 +247,11 @@ def _json_report(articles: Sequence[ReportEntry], target: float, counts: Counter
                 "outputs": {o.kind: o.path for o in a.outputs},
                 "warnings": list(a.warnings),
                 "verification": a.verification,
+                "check_these": list(a.check_these),
+                "overrides": list(a.overrides),
+                "dropped": [
+                    {"region": d.region, "kept": d.kept, "text": d.text} for d in a.dropped
+                ],
             }
             for a in articles
         ],
@@ -285,6 +298,8 @@ def _csv_report(articles: Sequence[ReportEntry]) -> bytes:
                     f"{s.grade:.1f}" if s.grade is not None else "",
                     _yes_no(not s.over if graded else None),
                     _yes_no(s.reliable if graded else None),
+                    sum(1 for c in article.check_these if c.get("section") == s.index),
+                    sum(1 for o in article.overrides if o.get("section") == s.index),
                 )
             )
     return buffer.getvalue().encode("utf-8")
@@ -439,6 +454,7 @@ def _article_html(a: ReportEntry, target: float) -> list[str]:
         *_files_html(a),
         *_sections_html(a, target),
         *_hardest_html(a),
+        *_review_html(a),
         *_dropped_html(a),
         "<h3>Warnings</h3>",
         *(_list(a.warnings) if a.warnings else ["<p>None.</p>"]),
@@ -538,6 +554,22 @@ def _hardest_html(a: ReportEntry) -> list[str]:
     return parts
 
 
+def _review_html(a: ReportEntry) -> list[str]:
+    """What a person should check: strong safety language outside every box, and the pins."""
+    parts = ["<h3>Check these: risk language not boxed</h3>"]
+    if a.check_these:
+        parts += [
+            f"<p>{len(a.check_these)} sentences carry strong risk or disclaimer language but "
+            "are not in a protected passage. Box one with a protect pin if it should be.</p>",
+            *_list([check_line(c) for c in a.check_these]),
+        ]
+    else:
+        parts.append("<p>None: every sentence with strong risk language is boxed.</p>")
+    if a.overrides:
+        parts += ["<h3>Pinned by the clinic</h3>", *_list([override_line(o) for o in a.overrides])]
+    return parts
+
+
 def _dropped_html(a: ReportEntry) -> list[str]:
     if not a.dropped:
         return []
@@ -549,7 +581,7 @@ def _dropped_html(a: ReportEntry) -> list[str]:
         kept = "kept (safety text)" if d.kept else "left out"
         rows.append(f"<tr><td>{_e(d.region)}</td><td>{kept}</td><td>{_e(text)}</td></tr>")
     return [
-        "<h3>Page regions outside the article</h3>",
+        "<h3>Left out as page furniture: page regions outside the article</h3>",
         *_table(f"{len(a.dropped)} regions of the page that are not the article", _DROPPED, rows),
     ]
 

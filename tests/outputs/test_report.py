@@ -147,6 +147,9 @@ def test_json_lists_a_failed_article_with_its_error(reports: dict[str, bytes]) -
         "outputs": {},
         "warnings": [],
         "verification": None,
+        "check_these": [],
+        "overrides": [],
+        "dropped": [],
     }
 
 
@@ -190,8 +193,8 @@ def test_csv_marks_a_section_with_no_readability_by_empty_cells(
     write(tmp_path, [outcome], TARGET)
     _, *rows = csv_rows((tmp_path / "report.csv").read_bytes())
     assert [row[2] for row in rows] == [f"Heading {HOSTILE}", *(row[2] for row in rows[1:])]
-    assert rows[1][7:] == ["", "", ""]  # grade, meets_target, reliable
-    assert rows[2][7:] == ["3.0", "yes", "no"]
+    assert rows[1][7:10] == ["", "", ""]  # grade, meets_target, reliable
+    assert rows[2][7:10] == ["3.0", "yes", "no"]
 
 
 # -- report.html ----------------------------------------------------------------------------------
