@@ -35,7 +35,6 @@ from renderer.outputs.audio import (
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, BookInfo, build_book, check_book
 from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
-from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import LABELS, build_pdf
 from renderer.outputs.proof import (
@@ -47,6 +46,8 @@ from renderer.outputs.proof import (
     expected_text,
     missing_passages,
     pdf_pages,
+    shown_as,
+    unprintable_chars,
 )
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
 from renderer.version import VERSION
@@ -184,26 +185,21 @@ def _pdf(
 ) -> None:
     pdf = build_pdf(article, options.print)
     text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
-    problems = missing_passages(passages, text, pdf.printable)
+    # Characters no font could draw are shown as a marker; verify compares the same way.
+    unprintable = unprintable_chars(expected.printed, pdf.printable)
+    shown = shown_as(unprintable)
+    problems = missing_passages(passages, text, shown)
     if problems:
         raise _fail(Path(article.source), "the PDF would not hold all protected text", problems)
-    lost = complete_text_problems(expected.printed, text, pdf.printable)
+    lost = complete_text_problems(expected.printed, text, shown)
     if lost:
         raise _fail(Path(article.source), "the PDF would lose text", lost)
     out.files["pdf"] = pdf.data
-    words = {
-        c
-        for run in expected.printed
-        for u in (run.heading or "", *run.units, *run.labels)
-        for c in u
-    }
     out.details["pdf"] = {
         "pages": pdf.pages,
         "font": pdf.font,
         "footer": pdf.footer,
-        # characters of the text no font could draw: the PDF shows MISSING_GLYPH_MARKER, and
-        # verify compares them as it
-        "unprintable": sorted(c for c in words if pdf.printable(c) == MISSING_GLYPH_MARKER),
+        "unprintable": unprintable,
     }
     out.warnings.extend(pdf.warnings)
     out.checks.append(f"pdf: {len(passages)} protected passages whole and in order")

@@ -19,7 +19,6 @@ from renderer.outputs.audio import chapter_seconds, read_audio
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, check_book
 from renderer.outputs.files import sha256_hex
-from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import LABELS
 from renderer.outputs.proof import (
     ExpectedText,
@@ -29,6 +28,7 @@ from renderer.outputs.proof import (
     expected_text,
     missing_passages,
     pdf_pages,
+    shown_as,
     squeeze,
 )
 from renderer.outputs.speech import SpeechError
@@ -216,11 +216,7 @@ def _check_pdf(article: _Article, data: bytes) -> None:
         return
     wrong = [f"{len(pages)} pages, the manifest says {entry['pages']}"]
     article.check(entry["path"], wrong if len(pages) != entry["pages"] else [])
-    unprintable = set(entry["unprintable"])  # characters no font could draw: shown as a marker
-
-    def shown(text: str) -> str:
-        return "".join(MISSING_GLYPH_MARKER if c in unprintable else c for c in text)
-
+    shown = shown_as(entry["unprintable"])  # characters no font could draw: shown as a marker
     text = body_text(pages, entry["footer"], LABELS.values())
     article.check(entry["path"], missing_passages(article.passages, text, shown))
     article.check(entry["path"], complete_text_problems(article.text.printed, text, shown))

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 
 from renderer.model import ProtectedPassage, SectionKind, comparable_text
 from renderer.outputs.audio import AudioFacts, pause_seconds
+from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import sentence_case
 
 _PAGE_NUMBER = re.compile(r"Page \d+ of \d+\s*$")
@@ -204,6 +205,23 @@ def _run(index: int, name: str | None, heading: str | None, blocks: list[_Block]
     units = tuple(unit for block in blocks for unit in block.units)
     labels = tuple(label for block in blocks for label in block.labels)
     return TextRun(index, name, heading, units, labels)
+
+
+def unprintable_chars(runs: Sequence[TextRun], printable: Callable[[str], str]) -> list[str]:
+    """The characters of the text that the PDF shows as MISSING_GLYPH_MARKER (`printable` is
+    the PDF's fonts' own test), each tested once: what the manifest records as "unprintable"."""
+    chars = {
+        c for run in runs for text in (run.heading or "", *run.units, *run.labels) for c in text
+    }
+    return sorted(c for c in chars if printable(c) == MISSING_GLYPH_MARKER)
+
+
+def shown_as(unprintable: Iterable[str]) -> Callable[[str], str]:
+    """Text as the PDF shows it, given the characters no font could draw: render and verify
+    compare with this same mapping (a translation table, so a long article costs no Python
+    loop over its characters)."""
+    table = str.maketrans(dict.fromkeys(unprintable, MISSING_GLYPH_MARKER))
+    return lambda text: text.translate(table)
 
 
 # Problems told before the search stops: an output that lost everything (another article's PDF)

@@ -39,6 +39,8 @@ from renderer.outputs.proof import (
     expected_text,
     missing_passages,
     pdf_pages,
+    shown_as,
+    unprintable_chars,
 )
 from renderer.pipeline import Toolkit, analyse, render_file
 
@@ -382,6 +384,17 @@ def test_a_unit_is_found_across_line_breaks_and_with_what_the_pdf_cannot_draw() 
     text = f"Call\r\nus {MISSING_GLYPH_MARKER} now."
     assert complete_text_problems(runs, text) != []
     assert complete_text_problems(runs, text, lambda t: t.replace("😀", "[?]")) == []
+
+
+def test_render_and_verify_mark_the_same_characters_as_unprintable() -> None:
+    def printable(text: str) -> str:  # a font without emoji
+        return "".join(MISSING_GLYPH_MARKER if c == "😀" else c for c in text)
+
+    runs = [TextRun(1, "Hi 😀", "Hi 😀", ("Call us 😀 now.",), ("Dose",))]
+    unprintable = unprintable_chars(runs, printable)
+    assert unprintable == ["😀"]
+    assert shown_as(unprintable)("Call us 😀 now.") == printable("Call us 😀 now.")
+    assert shown_as([])("Call us 😀 now.") == "Call us 😀 now."
 
 
 def test_an_output_that_lost_everything_is_told_in_a_few_lines() -> None:
