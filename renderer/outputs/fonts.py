@@ -84,6 +84,7 @@ KNOWN_FAMILIES: tuple[KnownFamily, ...] = (
 )
 # Shown, visibly, in place of a character no available font can draw.
 MISSING_GLYPH_MARKER = "[?]"
+_NO_FONT = "no available font can draw"
 _BOLD_SUFFIXES = ("-Bold", "_Bold", "Bold", "-bold", "_bold", "bd", "Bd", "-B")
 _NAME = re.compile(r"[^A-Za-z0-9]+")
 
@@ -105,6 +106,23 @@ def right_to_left(char: str) -> bool:
     (without the optional rlbidi and uharfbuzz), so a word would print reversed, and read back
     reversed: they are shown as the marker instead, and the text stays whole in the audio."""
     return ord(char) >= 0x0590 and unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def needs_shaping(char: str) -> bool:
+    """A letter of an Indic script (Devanagari to Sinhala). Its vowel signs are reordered and
+    its consonants joined when set, which reportlab cannot do: "कि" would print with the vowel
+    sign on the wrong side. Noto Sans has Devanagari glyphs, so they are kept out like the
+    right-to-left letters."""
+    return 0x0900 <= ord(char) <= 0x0DFF
+
+
+def _unsettable(char: str) -> str | None:
+    """Why no font may draw `char`, whatever glyphs it has: None when one may."""
+    if right_to_left(char):
+        return "cannot set right-to-left letters"
+    if needs_shaping(char):
+        return "cannot set Indic letters (they need shaping)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,8 @@ def _register(path: Path, label: str) -> Face:
 
 def _drawable(glyphs: Iterable[int]) -> frozenset[int]:
     """The code points of a font's glyphs that we let reportlab draw: none above U+FFFF (they
-    get broken ToUnicode entries) and no right-to-left letter."""
-    return frozenset(c for c in glyphs if c <= 0xFFFF and not right_to_left(chr(c)))
+    get broken ToUnicode entries) and no letter that it would set wrongly (_unsettable)."""
+    return frozenset(c for c in glyphs if c <= 0xFFFF and _unsettable(chr(c)) is None)
 
 
 def _bold_sibling(regular: Path) -> Path | None:
@@ -214,14 +232,13 @@ class FontSet:
 
     def warnings(self) -> list[str]:
         notes = []
-        for rtl, problem in (
-            (False, "no available font can draw"),
-            (True, "cannot set right-to-left letters"),
-        ):
-            missing = sorted((c, n) for c, n in self.missing.items() if right_to_left(c) == rtl)
-            if missing:
-                chars = ", ".join(f"U+{ord(c):04X} {c!r} ×{n}" for c, n in missing)
-                notes.append(f"{problem} {chars}: shown as {MISSING_GLYPH_MARKER!r}")
+        problems: dict[str, list[tuple[str, int]]] = {}
+        for char, count in sorted(self.missing.items()):
+            problem = _unsettable(char) or _NO_FONT
+            problems.setdefault(problem, []).append((char, count))
+        for problem, missing in sorted(problems.items(), key=lambda item: item[0] != _NO_FONT):
+            chars = ", ".join(f"U+{ord(c):04X} {c!r} ×{n}" for c, n in missing)
+            notes.append(f"{problem} {chars}: shown as {MISSING_GLYPH_MARKER!r}")
         if self.substituted:
             chars = ", ".join(f"{c!r} ({font})" for c, font in sorted(self.substituted.items()))
             notes.append(f"drawn with a fallback font: {chars}")

@@ -21,6 +21,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from reportlab.pdfbase.ttfonts import TTFont
 
 from conftest import CONTENT, FIXTURES, REPO, SEEDS, run_cli
 from renderer.analysis.sections import load_cues
@@ -1024,3 +1025,14 @@ def test_cli_font_overrides_the_default(
     names = embedded_fonts(pdf.read_bytes())
     assert any(name.endswith("+NotoSans-Regular") for name in names)
     assert not any("Atkinson" in name for name in names)
+
+
+@pytest.mark.usefixtures("pip_fonts_only")
+def test_indic_letters_a_fallback_has_are_marked_not_drawn_unshaped(tmp_path: Path) -> None:
+    # Noto Sans has Devanagari glyphs, but reportlab would print "कि" with its vowel sign after
+    # the consonant instead of before it.
+    assert 0x0915 in TTFont("noto-probe", str(pip_font("Noto Sans"))).face.charToGlyph
+    article = article_from(tmp_path, "hindi.md", "# Hindi\n\nSay नमस्ते किताब to staff.\n")
+    r = render(article)
+    assert collapsed("Say [?][?][?][?][?][?] [?][?][?][?][?] to staff.") in r.text
+    assert any("Indic" in w and "U+0915" in w for w in r.result.warnings)
