@@ -61,7 +61,8 @@ examples:
 
 After its table, each article lists the sentences with strong risk or disclaimer language that
 are not boxed ("Check these"), the page furniture left out, and its pins. To box or unbox a
-passage of leaflet.md, name it in leaflet.pins.toml beside it (see README, "Pinning a passage"):
+passage of leaflet.md, name it in leaflet.pins.toml beside it (README: "Checking and pinning a
+passage"):
   protect = ["Keep out of the reach of children"]
   unprotect = ["About this leaflet"]
 
