@@ -10,6 +10,7 @@ from pathlib import Path
 
 from renderer.errors import DependencyError, InputError
 from renderer.loaders.encoding import decode_text
+from renderer.loaders.repair import repair_article
 from renderer.model import Article
 
 # extension -> (module, the pip package that provides its parser)
@@ -140,7 +141,7 @@ def load_article(path: Path, data: bytes | None = None) -> Article:
     text = decode_text(read_input(path) if data is None else data, path)
     if not text.strip():
         raise InputError("no text (the file is empty or holds only white space)", path)
-    article = parse(text, str(path), readable_name(path))
+    article = repair_article(parse(text, str(path), readable_name(path)))
     if not any(section.blocks or section.heading for section in article.sections):
         raise InputError("no text (nothing readable was found in the file)", path)
     return article

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -113,6 +114,30 @@ def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
     return not wrapped or (line.blank_before and (line.blank_after or i == len(lines) - 1))
 
 
+_LINE_END_HYPHEN = re.compile(r"(?P<head>\w*[^\W\d_])-$")
+_LOWER_START = re.compile(r"(?P<tail>[^\W\d_A-Z]\w*)")
+
+
+def _join_wrapped(before: str, line: str, *, whole: str, repairs: list[str]) -> str:
+    """`line` added to the text `before` it on a wrapped paragraph. A word a PDF split at the
+    line end ("associ-" + "ated") is joined; a compound ("long-" + "term") keeps its hyphen,
+    told apart by how the document writes the word elsewhere, else taken as a split word."""
+    if not before:
+        return line
+    end, start = _LINE_END_HYPHEN.search(before), _LOWER_START.match(line)
+    if end is None or start is None:
+        return f"{before} {line}"
+    head, tail = end.group("head"), start.group("tail")
+    compound = f"{head}-{tail}"
+    if re.search(rf"(?<!\w){re.escape(compound)}(?!\w)", whole) and not re.search(
+        rf"(?<!\w){re.escape(head + tail)}(?!\w)", whole
+    ):
+        repairs.append(f"line-end hyphen kept in the compound {compound!r}")
+        return f"{before}{line}"
+    repairs.append(f"line-end hyphen joined: {compound!r} -> {head + tail!r}")
+    return f"{before[:-1]}{line}"
+
+
 def _wrap_width(lines: list[_Line]) -> int:
     """The column the file was wrapped at: the length most long lines come close to."""
     lengths = sorted(len(line.text.rstrip()) for line in lines)
@@ -137,8 +162,11 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
     items: list[ListItem] = []
     ordered = False
 
+    repairs: list[str] = []
+    join = functools.partial(_join_wrapped, whole=text, repairs=repairs)
+
     def flush_paragraph() -> None:
-        builder.paragraph(" ".join(paragraph))
+        builder.paragraph(functools.reduce(join, paragraph, ""))
         paragraph.clear()
 
     def flush_list() -> None:
@@ -169,7 +197,7 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
         if items and not line.blank_before and wrapped:
             # a wrapped continuation of the last list item
             last = items[-1]
-            items[-1] = ListItem(f"{last.text} {clean(stripped)}", last.depth)
+            items[-1] = ListItem(join(last.text, clean(stripped)), last.depth)
             continue
         flush_list()
         paragraph.append(stripped)
@@ -180,4 +208,5 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
         title=clean(title) if title else fallback_title,
         language="en",
         sections=builder.sections(),
+        repairs=tuple(repairs),
     )
