@@ -26,6 +26,7 @@ INTRODUCTIONS = {
 LINE_PAUSE = 300  # between list items and table rows
 BLOCK_PAUSE = 600  # between paragraphs
 SECTION_PAUSE = 1200  # before the next section's announcement
+UNSAYABLE_PAUSE = 100  # the least silence read for a sentence without a letter or digit
 MP3_BITRATE = 64  # kbit/s CBR mono: clear speech at 22,050 Hz, 0.5 MB a minute, what players expect
 MP3_QUALITY = 5  # lame's algorithm quality (2 best .. 7 fast): 5 encodes 300 s in under 1 s
 _ENCODE_BLOCK = 1 << 20  # bytes of PCM handed to lame at a time (a whole number of samples)
@@ -219,7 +220,9 @@ def synthesise(script: Script, engine: SpeechEngine, lexicon: Lexicon, rate: int
         number = place[0]
         clips.append(Clip(*place, sentence, len(frames) // SAMPLE_WIDTH))
         if not any(ch.isalnum() for ch in sentence):  # "***": nothing an engine can say
-            frames += _silence(engine.sample_rate, pause)
+            # Still a clip of its own in a DAISY book, which must not be empty: "????????" in
+            # the middle of a line (a mangled word in a real leaflet) had no pause after it.
+            frames += _silence(engine.sample_rate, max(pause, UNSAYABLE_PAUSE))
             continue
         audio = engine.synthesise(lexicon.speak(sentence))
         words = len(sentence.split())

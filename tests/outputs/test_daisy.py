@@ -429,6 +429,16 @@ def test_render_writes_book_beside_the_audio_from_one_synthesis(tmp_path: Path) 
     assert {"mp3", "transcript.txt", "daisy/ncc.html", "daisy/s03.mp3"} <= set(result.files)
 
 
+def test_a_sentence_without_a_letter_still_gets_a_clip_of_its_own(tmp_path: Path) -> None:
+    # A real leaflet's mangled Bulgarian ("????????") starts a line: nothing to say, and no
+    # pause after it inside the line; its clip must still last, or the book is invalid.
+    source = tmp_path / "leaflet.md"
+    source.write_text("# Contacts\n\n???????? Call the clinic on weekdays.\n", encoding="utf-8")
+    options = Options(formats=("daisy",))
+    result = render_file(source, options, tmp_path, "c", Toolkit.load(options, RecordingEngine()))
+    assert "daisy/ncc.html" in result.files
+
+
 def build_script_of(source: Path) -> list[list[tuple[str, ...]]]:
     script = build_script(analyse(source, Options()), split_sentences)
     return [[line for block in chapter.blocks for line in block] for chapter in script.chapters]
