@@ -435,8 +435,8 @@ def _verify(args: argparse.Namespace, reporter: _Reporter) -> int:
         )
     else:
         print(
-            f"Verified {report.articles} articles: every output is intact and holds its "
-            f"protected text ({report.checks} checks)"
+            f"Verified {report.articles} articles: every output is intact and holds all its "
+            f"text, protected passages included ({report.checks} checks)"
         )
     return reporter.exit_code
 
