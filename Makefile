@@ -25,7 +25,7 @@ lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
-		--generate-hashes $(if $(UPGRADE),--upgrade) --custom-compile-command 'make lock' -o requirements.lock
+		--generate-hashes $(if $(UPGRADE),--upgrade) --quiet --custom-compile-command 'make lock' -o requirements.lock
 
 render: $(STAMP)
 	$(BIN)/renderer score content/
