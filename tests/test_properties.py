@@ -1,6 +1,7 @@
 """Property: whatever an article holds (markup characters, reportlab tags, entities, accents, CJK,
-emoji, right-to-left letters, combining marks), every protected passage the analysis finds is
-whole and in order in the PDF's text layer and in the transcript of the spoken version.
+emoji, right-to-left letters, combining marks), every protected passage the analysis finds, and
+every sentence and heading, is whole and in order in the PDF's text layer and in the transcript
+of the spoken version.
 
 The proof is the renderer's own (renderer.outputs.proof), as the pipeline runs it; the speech
 engine is not needed, since the transcript is exactly what it is asked to say.
@@ -16,10 +17,16 @@ from hypothesis import strategies as st
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import LargePrintOptions, Options
-from renderer.model import protected_passages
+from renderer.model import article_to_json, protected_passages
 from renderer.outputs.audio import build_script
 from renderer.outputs.pdf import LABELS, build_pdf
-from renderer.outputs.proof import body_text, missing_passages, pdf_pages
+from renderer.outputs.proof import (
+    body_text,
+    complete_text_problems,
+    expected_text,
+    missing_passages,
+    pdf_pages,
+)
 from renderer.pipeline import analyse
 
 CUES = load_cues()
@@ -160,8 +167,11 @@ def check(tmp_path: Path, name: str, source: str) -> None:
     text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
     # What no font can draw is compared as the marker the PDF shows (and the manifest lists).
     assert missing_passages(passages, text, pdf.printable) == []
+    expected = expected_text(article_to_json(article_))
+    assert complete_text_problems(expected.printed, text, pdf.printable) == []
     transcript = build_script(article_, split_sentences).transcript()
     assert missing_passages(passages, transcript) == []
+    assert complete_text_problems(expected.spoken, transcript) == []
 
 
 fast = settings(
