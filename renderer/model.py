@@ -197,11 +197,23 @@ def protected_passages(article: Article) -> tuple[ProtectedPassage, ...]:
                 continue  # a heading that only introduces protected sub-sections
             passages.append(_passage(section.index, section.kind, section.blocks, section.heading))
             continue
-        for block in section.blocks:
-            if block.protected:
-                kind = block.protection_kind or SectionKind.RISK
-                passages.append(_passage(section.index, kind, (block,)))
+        for kind, blocks in block_runs(section):
+            if kind is not None:
+                passages.append(_passage(section.index, kind, blocks))
     return tuple(passages)
+
+
+def block_runs(section: Section) -> list[tuple[SectionKind | None, tuple[Block, ...]]]:
+    """A section's blocks in reading order, each run of protected blocks of one kind together
+    (a lead-in and its list are one box, one passage); an unprotected block stands alone."""
+    runs: list[tuple[SectionKind | None, tuple[Block, ...]]] = []
+    for block in section.blocks:
+        kind = (block.protection_kind or SectionKind.RISK) if block.protected else None
+        if kind is not None and runs and runs[-1][0] is kind:
+            runs[-1] = (kind, (*runs[-1][1], block))
+        else:
+            runs.append((kind, (block,)))
+    return runs
 
 
 def _passage(

@@ -403,6 +403,31 @@ def _classify_block(block: Block, cues: CueSet, reading: Reading = Reading.NORMA
     return replace(block, protected=True, protection_kind=verdict.kind, reason=verdict.reason)
 
 
+# A heading does not end on these; a sentence cut after them does.
+_JOINING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "your",
+        "you",
+        "if",
+        "than",
+    ]
+)
 _HEADING_END = re.compile(r"[.;,!…]['\"’”)\]]*$")
 
 
@@ -424,10 +449,17 @@ def _subheading(block: Block, cues: CueSet) -> str | None:
         if _HEADING_END.search(head[-1]) or head[-1].endswith(":"):
             return None
         following = words[size]
-        if following[:1].isupper() and any(w[:1].islower() for w in head[1:]):
+        # The next sentence opens with a capitalised word ("Alcohol", "Talk", "It"), not a
+        # name in capitals ("A&E"), and a heading does not end on a word like "to" or "or".
+        opens = (following[:1].isupper() and following[1:].islower()) or following in ("I", "A")
+        if (
+            opens
+            and head[-1].lower() not in _JOINING_WORDS
+            and any(w[:1].islower() for w in head[1:])
+        ):
             candidate = " ".join(head)
             kind = _heading_kind(candidate, cues)
-            if kind and kind[0] in _PROTECTIVE and following.lower() not in ("i", "a"):
+            if kind and kind[0] in _PROTECTIVE:
                 return candidate
     return None
 

@@ -119,12 +119,20 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
         if section.protected and intro:
             first.append(line(intro))
         blocks: list[tuple[Line, ...]] = [tuple(first)]
+        previous: Block | None = None
         for block in _spoken(section):
             lines = [line(text) for text in _block_lines(block)]
             lines = [spoken for spoken in lines if spoken]
             stray = INTRODUCTIONS.get(block.protection_kind or SectionKind.GENERAL)
-            if block.protected and not section.protected and stray:
+            # A run of protected blocks (a lead-in and its list) is one box: introduced once.
+            same_run = (
+                previous is not None
+                and previous.protected
+                and previous.protection_kind is block.protection_kind
+            )
+            if block.protected and not section.protected and stray and not same_run:
                 blocks.append((line(stray),))
+            previous = block
             if lines:
                 blocks.append(tuple(lines))
         # A protected section without a heading is named as the print version labels it.

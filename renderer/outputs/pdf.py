@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import FrameBG
 
 from renderer.config import LargePrintOptions
-from renderer.model import Article, Block, BlockKind, Section, SectionKind
+from renderer.model import Article, Block, BlockKind, Section, SectionKind, block_runs
 from renderer.outputs.fonts import FontSet, resolve_fonts
 from renderer.version import VERSION
 
@@ -553,13 +553,11 @@ class _Builder:
         if section.heading:
             heading = self.heading(section.heading, section.level)
             out += [self.keep_room(*heading), *heading]
-        for block in section.blocks:
-            if block.protected:
-                out += self.boxed(
-                    block.protection_kind or SectionKind.RISK, None, section.level, (block,)
-                )
+        for kind, blocks in block_runs(section):
+            if kind is not None:
+                out += self.boxed(kind, None, section.level, blocks)
             else:
-                out += self.block(block)
+                out += self.block(blocks[0])
         return out
 
     def front_matter(self, article: Article, options: LargePrintOptions) -> list[Flowable]:

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import SEEDS
 from renderer.analysis.sections import classify_article, load_cues
+from renderer.analysis.sentences import split_sentences
 from renderer.errors import ConfigError
 from renderer.loaders import load_article
 from renderer.loaders.markdown import parse as parse_md
@@ -19,6 +20,7 @@ from renderer.model import (
     comparable_text,
     protected_passages,
 )
+from renderer.outputs.audio import INTRODUCTIONS, build_script
 
 CUES = load_cues()
 
@@ -363,3 +365,99 @@ def test_a_warning_that_stands_alone_as_a_heading_becomes_protected_text() -> No
     article = classify("Intro text.\n\n## Do not drive for 24 hours after your dose\n")
     assert [s.heading for s in article.sections] == [None, None]
     assert protected_passages(article)[0].text == "Do not drive for 24 hours after your dose"
+
+
+def test_an_urgency_card_and_its_list_are_one_box_one_passage_one_introduction() -> None:
+    article = classify(
+        "## Bites and stings\n\nMost bites heal in a few days with rest and cold packs. A bite "
+        "from a pet can be washed with soap and warm water, then covered with a clean, dry "
+        "plaster that you change every day until the skin has closed over.\n\n"
+        "Call 999 or go to A&E now if you or your child have:\n\n"
+        "- swelling of the lips or tongue\n- trouble breathing\n\n"
+        "Keep the bite clean and dry.\n"
+    )
+    section = article.sections[0]
+    assert not section.protected
+    assert [b.protected for b in section.blocks] == [False, True, True, False]
+    (passage,) = protected_passages(article)
+    assert passage.units == (
+        "Call 999 or go to A&E now if you or your child have:",
+        "swelling of the lips or tongue",
+        "trouble breathing",
+    )
+    script = build_script(article, split_sentences)
+    spoken = " ".join(" ".join(s) for c in script.chapters for b in c.blocks for s in b)
+    assert spoken.count(INTRODUCTIONS[SectionKind.RISK].rstrip(".")) == 1
+
+
+@pytest.mark.parametrize(
+    ("doc", "protected"),
+    [
+        # an NHS-style card: the heading itself is the lead-in, its list is the card
+        ("## Ask for an urgent GP appointment if:\n\n- you have a high temperature\n", True),
+        # a leaflet's sub-heading in a paragraph governs the text up to the next one
+        (
+            "## 2. What you need to know before you use Zanthex\n\nDriving and using machines\n\n"
+            "You may feel sleepy for a day.\n\nZanthex contains lactose\n\nEach dose has 5 mg "
+            "of lactose, a sugar found in milk, which is far less than a cup of tea with milk "
+            "holds, so most people who drink no milk can still take it.\n",
+            [True, True, False, False],
+        ),
+        # a run-in heading: the heading words open the paragraph
+        (
+            "## 2. Before you use it\n\nZanthex with alcohol Alcohol makes you sleepier.\n",
+            True,
+        ),
+        # instructions are general unless a strong cue says otherwise
+        ("## How to take it\n\nSwallow the tablet whole. Do not chew it.\n", [False]),
+        ("## How to take it\n\nIf you take too much, call 111 straight away.\n", [True]),
+        # "at risk" says who, not what to beware of
+        ("## Who is at risk\n\nPeople who travel to warm countries.\n", False),
+    ],
+)
+def test_structure_decides_what_is_protected(doc: str, protected: bool | list[bool]) -> None:
+    section = classify(doc).sections[0]
+    if isinstance(protected, bool):
+        assert section.protected is protected
+    else:
+        assert not section.protected
+        assert [b.protected for b in section.blocks] == protected
+
+
+def test_a_us_label_reads_its_mixed_case_headings_as_sub_sections() -> None:
+    article = classify(
+        "## DESCRIPTION\n\nA white tablet.\n\n## WARNINGS\n\nStop if a rash appears.\n\n"
+        "## Pregnancy\n\nNot studied.\n\n## Laboratory Tests\n\nCheck the liver.\n\n"
+        "## OVERDOSAGE\n\nNo antidote is known.\n\n## HOW SUPPLIED\n\nBottles of 100.\n"
+    )
+    levels = {s.heading: (s.level, s.protected) for s in article.sections}
+    assert levels["Laboratory Tests"] == (3, True)  # under WARNINGS
+    assert levels["HOW SUPPLIED"] == (2, False)
+    assert levels["DESCRIPTION"] == (2, False)
+
+
+def test_furniture_lines_and_a_table_of_contents_are_dropped_and_listed() -> None:
+    article = classify(
+        "# Sore throat\n\nOn this page\n\n- Causes of sore throat\n- Treating a sore throat\n\n"
+        "## Causes of sore throat\n\nColds cause most of them.\n\n"
+        "## Treating a sore throat\n\nRest and drink water.\n\nLearn how to cite this page\n"
+    )
+    dropped = [(d.region, d.text) for d in article.dropped]
+    assert ("chrome", "On this page") in dropped
+    assert ("chrome", "Learn how to cite this page") in dropped
+    assert any(region == "contents" for region, _ in dropped)
+    text = " ".join(s.plain_text() for s in article.sections)
+    assert "On this page" not in text and "cite this page" not in text
+    assert "Rest and drink water." in text
+
+
+def test_spanish_and_portuguese_leaflets_use_their_own_cues() -> None:
+    for language, doc in (
+        ("es", "## Embarazo\n\nConsulte a su médico antes de tomar Zanthex.\n"),
+        ("es", "## Datos\n\nSi nota mareos, no conduzca.\n"),
+        ("pt", "## Dados\n\nSe sentir tonturas, não conduza.\n"),
+    ):
+        markdown = f"---\nlanguage: {language}\n---\n{doc}"
+        assert classify(markdown).sections[0].protected, doc
+        # the same text read as English finds nothing
+        assert (language == "es" and "Embarazo" in doc) or not classify(doc).sections[0].protected
