@@ -283,6 +283,8 @@ class _PageReader:
         self._dropped: list[DroppedRegion] = []
         self._inline: list[str] = []
         self._content_seen = False  # dropped regions met before any article text are "before main"
+        self._last_inline: NavigableString | None = None
+        self._repairs: list[str] = []
         self._title_tag: Tag | None = None
         self._title_tag, self._title = self._title_heading()
 
@@ -301,6 +303,7 @@ class _PageReader:
             sections=self._builder.sections(),
             dropped=tuple(self._dropped),
             page_title=(_page_title(self._soup) or None) if self._title else None,
+            repairs=tuple(dict.fromkeys(self._repairs)),
         )
 
     # --- the title -------------------------------------------------------------------------
@@ -335,10 +338,12 @@ class _PageReader:
         """
         stack: list[PageElement | _Mark] = list(reversed(nodes))
         muted = 0
+        last: NavigableString | None = None  # the text before, unless a space came between
         while stack:
             node = stack.pop()
             if node is _Mark.SPACE:
                 yield " "
+                last = None
                 continue
             if node is _Mark.UNMUTE:
                 muted -= 1
@@ -347,7 +352,10 @@ class _PageReader:
                 if _is_text(node) and not muted:
                     if mode is _Mode.CONTENT and node.strip():
                         self._content_seen = True
+                    if mode is not _Mode.REGION and self._glued(last, node):
+                        yield " "
                     yield str(node)
+                    last = node
                 continue
             if not isinstance(node, Tag):
                 continue
@@ -362,6 +370,7 @@ class _PageReader:
             if skip:
                 if name in _SPACED:
                     yield " "
+                    last = None
                 continue
             if name in stop:
                 yield node
@@ -372,8 +381,28 @@ class _PageReader:
                 stack.append(_Mark.UNMUTE)
             if name in _SPACED:
                 yield " "
+                last = None
                 stack.append(_Mark.SPACE)
             stack.extend(reversed(node.contents))
+
+    def _glued(self, before: NavigableString | None, after: NavigableString) -> bool:
+        """Two words that separate elements would run together ("No utilice</span><span>Zanthex"
+        read "utiliceZanthex"): a lower-case letter meets a capital across an element's edge.
+        Editors that split a paragraph into spans drop the space there; a word never has one."""
+        if before is None or before.parent is after.parent:
+            return False
+        left, right = str(before), str(after)
+        if not (left and right and left[-1].isalpha() and right[0].isalpha()):
+            return False
+        if not (left[-1].islower() and right[0].isupper()):
+            return False
+        word_left = re.search(r"[^\W\d_]+$", left)
+        word_right = re.match(r"[^\W\d_]+", right)
+        self._repairs.append(
+            "space put between words that met at an element's edge: "
+            f"{word_left.group(0) if word_left else left!r} | {word_right.group(0) if word_right else right!r}"
+        )
+        return True
 
     def _text(self, nodes: Sequence[PageElement], mode: _Mode = _Mode.CONTENT) -> str:
         return clean("".join(p for p in self._pieces(nodes, mode) if isinstance(p, str)))
@@ -384,11 +413,15 @@ class _PageReader:
         if self._inline:
             self._builder.paragraph("".join(self._inline))
             self._inline = []
+        self._last_inline = None
 
-    def _add_inline(self, text: str) -> None:
+    def _add_inline(self, text: str, node: NavigableString | None = None) -> None:
         if text.strip():
             self._content_seen = True
+        if node is not None and self._glued(self._last_inline, node):
+            self._inline.append(" ")
         self._inline.append(text)
+        self._last_inline = node
 
     def _walk(self, parent: Tag, depth: int) -> None:
         for child in parent.children:
@@ -397,7 +430,7 @@ class _PageReader:
     def _node(self, node: PageElement, depth: int) -> None:
         if isinstance(node, NavigableString):
             if _is_text(node):
-                self._add_inline(str(node))
+                self._add_inline(str(node), node)
             return
         if not isinstance(node, Tag):
             return

@@ -625,3 +625,24 @@ def test_load_article_takes_the_file_name_when_the_page_has_no_title(tmp_path: P
     article = load_article(path)
     assert article.title == "Ketamine after care"
     assert article_text(article) == "Rest for the day."
+
+
+def test_words_that_meet_at_an_element_edge_get_a_space_and_the_repair_is_listed() -> None:
+    page = (
+        "<html><body><main><h1>Leaflet</h1>"
+        "<p><span>No utilice</span><span>Zanthex</span> si tiene fiebre.</p>"
+        "<ul><li><span>take it with</span><span>Water</span></li></ul>"
+        "<p>The <b>W</b>arning and <i>e</i>xample stay whole; H<sub>2</sub>O too.</p>"
+        "</main></body></html>"
+    )
+    article = parse(page, "p.html", "P")
+    texts = [u for s in article.sections for b in s.blocks for u in b.units()]
+    assert texts == [
+        "No utilice Zanthex si tiene fiebre.",
+        "take it with Water",
+        "The Warning and example stay whole; H2O too.",
+    ]
+    assert article.repairs == (
+        "space put between words that met at an element's edge: 'utilice' | 'Zanthex'",
+        "space put between words that met at an element's edge: 'with' | 'Water'",
+    )
