@@ -163,6 +163,8 @@ class Article:
     page_title: str | None = None
     # What the loader repaired in the text before anyone read it (line-end hyphens, mojibake).
     repairs: tuple[str, ...] = ()
+    # How the language was known: "declared" by the file, "detected (0.99)", or "default".
+    language_source: str = "declared"
     # For review: strong safety language left unboxed, and the clinic's pins as applied.
     check_these: tuple[CheckSentence, ...] = ()
     overrides: tuple[Override, ...] = ()
@@ -288,6 +290,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "source": article.source,
         "title": article.title,
         "language": article.language,
+        "language_source": article.language_source,
         "sections": sections,
         "protected": [
             {

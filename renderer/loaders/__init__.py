@@ -6,10 +6,12 @@ import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from renderer.errors import DependencyError, InputError
 from renderer.loaders.encoding import decode_text
+from renderer.loaders.language import detect_language
 from renderer.loaders.repair import repair_article
 from renderer.model import Article
 
@@ -144,4 +146,15 @@ def load_article(path: Path, data: bytes | None = None) -> Article:
     article = repair_article(parse(text, str(path), readable_name(path)))
     if not any(section.blocks or section.heading for section in article.sections):
         raise InputError("no text (nothing readable was found in the file)", path)
-    return article
+    return article if article.language else _with_language(article)
+
+
+def _with_language(article: Article) -> Article:
+    """An article whose file did not name its language, with the language detected from its
+    text, or English when the text is too short or the detector unsure; the JSON says which."""
+    text = "\n".join(s.plain_text() for s in article.sections)
+    found = detect_language(text)
+    if found is None:
+        return replace(article, language="en", language_source="default")
+    language, confidence = found
+    return replace(article, language=language, language_source=f"detected ({confidence:.2f})")

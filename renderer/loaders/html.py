@@ -152,10 +152,10 @@ def _attribute(tag: Tag, name: str) -> str:
 def _language(soup: BeautifulSoup) -> str:
     html = soup.find("html")
     if not isinstance(html, Tag):
-        return "en"
+        return ""
     lang = (_attribute(html, "lang") or _attribute(html, "xml:lang")).strip()
     if not _LANGUAGE.fullmatch(lang):
-        return "en"
+        return ""
     primary, _, rest = lang.partition("-")
     return f"{primary.lower()}-{rest}" if rest else primary.lower()
 

@@ -161,7 +161,7 @@ def _quote_text(tokens: Sequence[Token], start: int, end: int) -> str:
 def parse(text: str, source: str, fallback_title: str) -> Article:
     meta, body = _front_matter(text, source)
     title = _plain(str(meta["title"])) if meta.get("title") else ""
-    language = clean(str(meta.get("language") or meta.get("lang") or "en")) or "en"
+    language = clean(str(meta.get("language") or meta.get("lang") or ""))  # else detected
     tokens = _PARSER.parse(body)
     builder = SectionBuilder()
     seen_content = False

@@ -206,7 +206,7 @@ def parse(text: str, source: str, fallback_title: str) -> Article:
     return Article(
         source=source,
         title=clean(title) if title else fallback_title,
-        language="en",
+        language="",  # not said: detected from the text
         sections=builder.sections(),
         repairs=tuple(repairs),
     )

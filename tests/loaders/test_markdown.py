@@ -75,7 +75,7 @@ def test_script_in_raw_html_is_not_text() -> None:
 
 def test_without_front_matter_the_first_h1_is_the_title() -> None:
     article = parse("# Anxiety care\n\nBody.\n", "x.md", "Fallback")
-    assert article.title == "Anxiety care" and article.language == "en"
+    assert article.title == "Anxiety care" and article.language == ""  # detected on loading
 
 
 def test_without_any_title_the_file_name_is_used() -> None:
