@@ -92,6 +92,10 @@ class Readability:
     sentences: int
     hardest_sentences: tuple[HardSentence, ...] = ()
     difficult_words: tuple[str, ...] = ()
+    # The language's own formulas (Spanish "fernandez_huerta", "szigriszt_pazos" ...), by name,
+    # and what `grade` was taken from: "median of five US grade formulas" for English.
+    own_scores: tuple[tuple[str, float], ...] = ()
+    grade_from: str = "median of five US grade formulas"
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,8 @@ def _readability_json(r: Readability) -> dict[str, Any]:
         "reliable": r.reliable,
         "hardest_sentences": [{"text": s.text, "grade": s.grade} for s in r.hardest_sentences],
         "difficult_words": list(r.difficult_words),
+        **dict(r.own_scores),
+        "grade_from": r.grade_from,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import statistics
 import warnings
 from collections.abc import Iterator, Sequence
@@ -94,6 +95,69 @@ def _flesch_kincaid(words: int, syllables: int, sentences: int) -> float:
     return (0.39 * sentence_length) + (11.8 * syllables_per_word) - 15.59
 
 
+# ---------------------------------------------------------------------------------------------
+# Languages other than English: each has its own adaptation of Flesch's reading ease, calibrated
+# on its own syllables and sentences. Written here from the published formulas (textstat has
+# some of them, but with its own sentence counter; the terms are the same).
+# ASL: words per sentence; ASW: syllables per word.
+# ---------------------------------------------------------------------------------------------
+_EASE_FORMULAS: dict[str, tuple[tuple[str, float, float, float], ...]] = {
+    # name, base, ASL weight, ASW weight; the first of each language gives the grade.
+    "es": (
+        ("fernandez_huerta", 206.84, 1.02, 60.0),  # Fernández Huerta (1959), as corrected
+        ("szigriszt_pazos", 206.835, 1.0, 62.3),  # Szigriszt-Pazos (1993), the INFLESZ scale
+    ),
+    "pt": (("flesch_pt", 248.835, 1.015, 84.6),),  # Martins et al. (1996), Brazilian Portuguese
+    "fr": (("kandel_moles", 207.0, 1.015, 73.6),),  # Kandel and Moles (1958)
+    "de": (("amstad", 180.0, 1.0, 58.5),),  # Amstad (1978)
+    "it": (("flesch_vacca", 217.0, 1.3, 60.0),),  # Franchina and Vacca (1986)
+    "nl": (("douma", 206.835, 0.93, 77.0),),  # Douma (1960)
+}
+# Flesch's own table from reading ease to US school grade (1949: 90-100 is 5th grade, 80-90
+# 6th, 70-80 7th, 60-70 8th-9th, 50-60 10th-12th, 30-50 college, 0-30 graduate), as points to
+# interpolate between. Each adaptation above is calibrated to read on Flesch's scale, so the
+# same table turns it into a grade that --target-grade can be compared with.
+_EASE_TO_GRADE = ((100.0, 4.0), (90.0, 5.0), (80.0, 6.0), (70.0, 7.0), (60.0, 8.5), (50.0, 11.0),
+                  (30.0, 14.5), (0.0, 18.0))  # fmt: skip
+
+
+def ease_to_grade(ease: float) -> float:
+    """A reading-ease score (0-100, higher is easier) as a US school grade, by Flesch's table."""
+    points = _EASE_TO_GRADE
+    if ease >= points[0][0]:
+        return points[0][1]
+    for (high, grade_high), (low, grade_low) in itertools.pairwise(points):
+        if ease >= low:
+            return grade_low + (grade_high - grade_low) * (ease - low) / (high - low)
+    return points[-1][1]
+
+
+def _own_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
+    """The language's own formulas on `text`, by name; empty for English."""
+    primary = lang.split("_")[0].lower()
+    formulas = _EASE_FORMULAS.get(primary, ())
+    words = _count_words(text)
+    if not formulas or not words or not sentences:
+        return {}
+    asl, asw = words / sentences, int(counts.count_syllables(text, lang)) / words
+    scores = {name: base - w_asl * asl - w_asw * asw for name, base, w_asl, w_asw in formulas}
+    if primary == "de":
+        scores["wiener_sachtextformel"] = _wiener_sachtextformel(text, lang, words, sentences)
+    return scores
+
+
+def _wiener_sachtextformel(text: str, lang: str, words: int, sentences: int) -> float:
+    """Bamberger and Vanecek's first Wiener Sachtextformel (1984): a German school grade."""
+    tokens = [w for w in text.split() if any(c.isalpha() for c in w)]
+    if not tokens or not sentences:
+        return 0.0
+    syllables = [int(counts.count_syllables(w, lang)) for w in tokens]
+    many = 100 * sum(1 for n in syllables if n >= 3) / len(tokens)
+    one = 100 * sum(1 for n in syllables if n == 1) / len(tokens)
+    long_words = 100 * sum(1 for w in tokens if len(w.strip(".,;:!?()«»\"'")) > 6) / len(tokens)
+    return 0.1935 * many + 0.1672 * (words / sentences) + 0.1297 * long_words - 0.0327 * one - 0.875
+
+
 def _formula_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
     """textstat's seven formulas on `text` (with words) when it has `sentences` sentences,
     unrounded and keyed by the names of the Readability fields."""
@@ -175,16 +239,26 @@ def score_units(units: Sequence[str], language: str, target_grade: float) -> Rea
         text = "\n".join(worded_units)
         scores = _formula_scores(text, lang, len(sentences))
         words = _count_words(text)
+        own = _own_scores(text, lang, len(sentences))
         hardest = _hardest_sentences(sentences, lang)
         difficult = _difficult_words(text, lang)
 
-    # The formulas disagree by up to five grades on one text, and any one of them can be thrown
-    # by a single feature (SMOG by a few long drug names, Coleman-Liau by numbers). The median
-    # of the five is robust to one outlier and is still a value some formula actually gave.
-    # Very short imperative text ("Stop. Call 911.") gives negative grades; below grade 0
-    # the number means nothing more, so the consensus stops there (the formulas keep theirs).
-    grade = max(0.0, round(statistics.median(scores[name] for name in _GRADE_FORMULAS), 1))
+    if own:
+        # The language's own reading ease, on Flesch's scale, read as a grade by Flesch's table.
+        first = next(iter(own))
+        grade = round(ease_to_grade(own[first]), 1)
+        grade_from = f"{first} by Flesch's reading-ease table"
+    else:
+        # The formulas disagree by up to five grades on one text, and any one of them can be
+        # thrown by a single feature (SMOG by a few long drug names, Coleman-Liau by numbers).
+        # The median of the five is robust to one outlier and is still a value some formula
+        # gave. Very short imperative text ("Stop. Call 911.") gives negative grades; below
+        # grade 0 the number means nothing more, so the consensus stops there.
+        grade = max(0.0, round(statistics.median(scores[name] for name in _GRADE_FORMULAS), 1))
+        grade_from = "median of five US grade formulas"
     return Readability(
+        own_scores=tuple((name, round(value, 2)) for name, value in own.items()),
+        grade_from=grade_from,
         **{name: round(value, 2) for name, value in scores.items()},
         grade=grade,
         meets_target=grade <= target_grade,
@@ -249,7 +323,11 @@ def _hardest_sentences(sentences: Sequence[str], lang: str) -> tuple[HardSentenc
 
 
 def _sentence_grade(sentence: str, lang: str) -> float:
-    return _flesch_kincaid(_count_words(sentence), int(counts.count_syllables(sentence, lang)), 1)
+    own = _own_scores(sentence, lang, 1)
+    if own:
+        return ease_to_grade(next(iter(own.values())))
+    syllables = int(counts.count_syllables(sentence, lang))
+    return _flesch_kincaid(_count_words(sentence), syllables, 1)
 
 
 def _difficult_words(text: str, lang: str) -> tuple[str, ...]:

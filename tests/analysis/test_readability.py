@@ -17,12 +17,13 @@ import textstat
 from renderer.analysis import _textstat, readability
 from renderer.analysis.readability import (
     RELIABLE_MIN_WORDS,
+    ease_to_grade,
     score_article,
     score_blocks,
     score_units,
 )
 from renderer.analysis.sentences import split_sentences
-from renderer.config import DEFAULT_TARGET_GRADE
+from renderer.config import DEFAULT_TARGET_GRADE, Options
 from renderer.model import (
     Article,
     Block,
@@ -32,7 +33,9 @@ from renderer.model import (
     Readability,
     Section,
     SectionKind,
+    article_to_json,
 )
+from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -449,3 +452,57 @@ def test_scoring_never_imports_nltk() -> None:
     completed = python(script)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
+
+
+# --- languages other than English --------------------------------------------------------------
+SPANISH_EASY = "El sol sale. Mi casa es azul. Yo como pan. Tú bebes agua. Ella lee un libro."
+SPANISH_HARD = (
+    "La administración concomitante de anticoagulantes orales incrementa significativamente "
+    "la probabilidad de complicaciones hemorrágicas potencialmente irreversibles en pacientes "
+    "hospitalizados con insuficiencia hepática descompensada."
+)
+
+
+def test_spanish_is_graded_by_its_own_formulas_under_their_names() -> None:
+    r = score_units([SPANISH_HARD], "es", 8)
+    assert r is not None
+    own = dict(r.own_scores)
+    assert set(own) == {"fernandez_huerta", "szigriszt_pazos"}
+    assert r.grade_from.startswith("fernandez_huerta")
+    assert r.grade == round(ease_to_grade(own["fernandez_huerta"]), 1)
+    assert not r.meets_target
+    easy = score_units([SPANISH_EASY], "es-MX", 8)
+    assert easy is not None and easy.meets_target and easy.grade < r.grade
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("pt-BR", {"flesch_pt"}),
+        ("fr", {"kandel_moles"}),
+        ("de", {"amstad", "wiener_sachtextformel"}),
+        ("en", set()),
+        ("en-GB", set()),
+    ],
+)
+def test_each_language_names_the_formulas_it_used(language: str, names: set[str]) -> None:
+    r = score_units(["One two three four. Five six seven eight nine."], language, 8)
+    assert r is not None and set(dict(r.own_scores)) == names
+    if not names:
+        assert r.grade_from == "median of five US grade formulas"
+
+
+@pytest.mark.parametrize(
+    ("ease", "grade"),
+    [(100, 4.0), (95, 4.5), (90, 5.0), (65, 7.75), (50, 11.0), (0, 18.0), (-20, 18.0), (120, 4.0)],
+)
+def test_reading_ease_maps_to_a_school_grade_by_flesch_table(ease: float, grade: float) -> None:
+    assert ease_to_grade(ease) == pytest.approx(grade)
+
+
+def test_the_analysis_json_carries_the_spanish_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "folleto.md"
+    path.write_text(f"---\nlanguage: es\n---\n## Uso\n\n{SPANISH_HARD}\n", encoding="utf-8")
+    data = article_to_json(analyse(path, Options()))
+    readability = data["sections"][0]["readability"]
+    assert {"fernandez_huerta", "szigriszt_pazos", "grade_from"} <= set(readability)
