@@ -22,7 +22,7 @@ from renderer.config import LargePrintOptions, Options
 from renderer.loaders import find_inputs
 from renderer.model import Article, article_to_json, protected_passages
 from renderer.outputs.fonts import resolve_fonts
-from renderer.outputs.pdf import LABELS, build_pdf
+from renderer.outputs.pdf import build_pdf
 from renderer.outputs.proof import (
     body_text,
     complete_text_problems,
@@ -56,7 +56,7 @@ def bare_build(article: Article) -> tuple[bytes, int]:
 def prove(article: Article, options: LargePrintOptions) -> None:
     """Build and prove as pipeline._pdf does: protected passages, then every sentence."""
     pdf = build_pdf(article, options)
-    text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
+    text = body_text(pdf_pages(pdf.data), pdf.footer)
     expected = expected_text(article_to_json(article))
     shown = shown_as(unprintable_chars(expected.printed, pdf.printable))
     assert not missing_passages(protected_passages(article), text, shown)

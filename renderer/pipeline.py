@@ -19,6 +19,7 @@ from renderer.analysis.sections import CueSet, classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, options_to_json
 from renderer.errors import ConfigError, VerificationError
+from renderer.labels import has_wording, wording_for
 from renderer.loaders import load_article, read_input
 from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
 from renderer.outputs.audio import (
@@ -36,7 +37,7 @@ from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, BookInfo, build_book, check_book
 from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
-from renderer.outputs.pdf import LABELS, build_pdf
+from renderer.outputs.pdf import build_pdf
 from renderer.outputs.proof import (
     ExpectedText,
     audio_problems,
@@ -184,7 +185,7 @@ def _pdf(
     out: _Outputs,
 ) -> None:
     pdf = build_pdf(article, options.print)
-    text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
+    text = body_text(pdf_pages(pdf.data), pdf.footer, wording_for(article.language))
     # Characters no font could draw are shown as a marker; verify compares the same way.
     unprintable = unprintable_chars(expected.printed, pdf.printable)
     shown = shown_as(unprintable)
@@ -469,6 +470,11 @@ def render_file(
     analysis = article_to_json(article)
     expected = expected_text(analysis)
     out = _Outputs()
+    if not has_wording(article.language):
+        out.warnings.append(
+            f"no translation of the renderer's own words into {article.language!r}: labels, "
+            "footer and spoken announcements are in English"
+        )
     if "pdf" in options.formats:
         _pdf(article, passages, expected, options, out)
     if options.speaks:

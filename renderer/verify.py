@@ -14,12 +14,12 @@ import pypdfium2 as pdfium
 
 from renderer.config import AUDIO_FORMATS, SPOKEN_FORMATS
 from renderer.errors import UsageError
+from renderer.labels import ENGLISH, Wording, wording_for
 from renderer.model import ProtectedPassage, SectionKind
 from renderer.outputs.audio import chapter_seconds, read_audio
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, check_book
 from renderer.outputs.files import sha256_hex
-from renderer.outputs.pdf import LABELS
 from renderer.outputs.proof import (
     ExpectedText,
     audio_problems,
@@ -70,6 +70,7 @@ class _Article:
     recorded: list[str]  # the sha256 the manifest records for each passage's text
     expected: set[str]  # output kinds the recorded options asked for
     text: ExpectedText  # what each output must show, from the recorded analysis
+    wording: Wording = ENGLISH  # the words the renderer added, in the article's language
     problems: list[Problem] = field(default_factory=list)
     checks: int = 0
 
@@ -154,7 +155,8 @@ def _load(path: Path) -> _Article:
     recorded = [_get(item, "sha256", str) for item in protected]
     slug = _get(manifest, "slug", str)
     text = expected_text(analysis)
-    return _Article(slug, path.parent, outputs, passages, recorded, expected, text)
+    wording = wording_for(_get(analysis, "language", str))
+    return _Article(slug, path.parent, outputs, passages, recorded, expected, text, wording)
 
 
 def _passage(item: Any) -> ProtectedPassage:
@@ -217,7 +219,7 @@ def _check_pdf(article: _Article, data: bytes) -> None:
     wrong = [f"{len(pages)} pages, the manifest says {entry['pages']}"]
     article.check(entry["path"], wrong if len(pages) != entry["pages"] else [])
     shown = shown_as(entry["unprintable"])  # characters no font could draw: shown as a marker
-    text = body_text(pages, entry["footer"], LABELS.values())
+    text = body_text(pages, entry["footer"], article.wording)
     article.check(entry["path"], missing_passages(article.passages, text, shown))
     article.check(entry["path"], complete_text_problems(article.text.printed, text, shown))
 

@@ -32,7 +32,6 @@ from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.model import comparable_text, protected_passages
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER, resolve_fonts
-from renderer.outputs.pdf import LABELS
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
 from renderer.pipeline import analyse
 
@@ -125,7 +124,7 @@ def pdf_entry(slug: str) -> dict[str, Any]:
 def pdf_body(slug: str) -> str:
     """The PDF's text without the running footer and "continued" labels, as the proof reads it."""
     pages = pdf_pages((OUT / slug / f"{slug}.pdf").read_bytes())
-    return body_text(pages, pdf_entry(slug)["footer"], LABELS.values())
+    return body_text(pages, pdf_entry(slug)["footer"])
 
 
 def squeeze(text: str) -> str:

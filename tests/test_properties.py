@@ -19,7 +19,7 @@ from renderer.analysis.sentences import split_sentences
 from renderer.config import LargePrintOptions, Options
 from renderer.model import article_to_json, protected_passages
 from renderer.outputs.audio import build_script
-from renderer.outputs.pdf import LABELS, build_pdf
+from renderer.outputs.pdf import build_pdf
 from renderer.outputs.proof import (
     body_text,
     complete_text_problems,
@@ -164,7 +164,7 @@ def check(tmp_path: Path, name: str, source: str) -> None:
     passages = protected_passages(article_)
     assert passages, "a section headed as safety content must be protected"
     pdf = build_pdf(article_, LargePrintOptions())
-    text = body_text(pdf_pages(pdf.data), pdf.footer, LABELS.values())
+    text = body_text(pdf_pages(pdf.data), pdf.footer)
     # What no font can draw is compared as the marker the PDF shows (and the manifest lists).
     assert missing_passages(passages, text, pdf.printable) == []
     expected = expected_text(article_to_json(article_))

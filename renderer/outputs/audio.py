@@ -14,14 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from renderer.labels import wording_for
 from renderer.model import Article, Block, BlockKind, Section, SectionKind
 from renderer.outputs.lexicon import Lexicon
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechEngine, SpeechError
 
-INTRODUCTIONS = {
-    SectionKind.RISK: "Important safety information.",
-    SectionKind.DISCLAIMER: "Disclaimer.",
-}
 # Silences added after the engine's own end-of-sentence pause, in milliseconds.
 LINE_PAUSE = 300  # between list items and table rows
 BLOCK_PAUSE = 600  # between paragraphs
@@ -108,14 +105,22 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
     def line(text: str) -> Line:
         return tuple(split(" ".join(text.split())))
 
+    wording = wording_for(article.language)
+
+    def introduction(kind: SectionKind | None) -> str | None:
+        label = wording.label(kind) if kind else None
+        return f"{label}." if label else None
+
     chapters = [SpokenSection(None, article.title, ((line(article.title),),), level=1)]
     for number, section in enumerate(sections, 1):
         heading = " ".join((section.heading or "").split())
-        announce = f"Section {number} of {len(sections)}" + (f": {heading}" if heading else "")
+        announce = wording.section.format(number=number, total=len(sections)) + (
+            f": {heading}" if heading else ""
+        )
         if not announce.endswith((".", "?", "!", ":")):
             announce += "."
         first = [line(announce)]
-        intro = INTRODUCTIONS.get(section.kind)
+        intro = introduction(section.kind)
         if section.protected and intro:
             first.append(line(intro))
         blocks: list[tuple[Line, ...]] = [tuple(first)]
@@ -123,7 +128,7 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
         for block in _spoken(section):
             lines = [line(text) for text in _block_lines(block)]
             lines = [spoken for spoken in lines if spoken]
-            stray = INTRODUCTIONS.get(block.protection_kind or SectionKind.GENERAL)
+            stray = introduction(block.protection_kind)
             # A run of protected blocks (a lead-in and its list) is one box: introduced once.
             same_run = (
                 previous is not None
@@ -137,7 +142,9 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
                 blocks.append(tuple(lines))
         # A protected section without a heading is named as the print version labels it.
         title = heading or (
-            intro.rstrip(".") if section.protected and intro else f"Section {number}"
+            intro.rstrip(".")
+            if section.protected and intro
+            else wording.untitled.format(number=number)
         )
         chapters.append(SpokenSection(section.index, title, tuple(blocks), section.level))
     return Script(article.title, article.language, tuple(chapters))

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import FrameBG
 
 from renderer.config import LargePrintOptions
+from renderer.labels import ENGLISH, Wording, wording_for
 from renderer.model import Article, Block, BlockKind, Section, SectionKind, block_runs
 from renderer.outputs.fonts import FontSet, resolve_fonts
 from renderer.version import VERSION
@@ -44,7 +45,6 @@ PAGE_SIZES = {"letter": LETTER, "a4": A4}
 MIN_MARGIN = 0.75 * inch
 # Large-print guidance: about 60-70 characters per line. Margins widen to hold the line here.
 TARGET_LINE_CHARS = 66
-LABELS = {SectionKind.RISK: "Important safety information", SectionKind.DISCLAIMER: "Disclaimer"}
 _SAMPLE = "the quick brown fox jumps over the lazy dog and keeps on running, "
 _BOX_STROKE = 3.0  # points: a thick border that survives photocopying
 # reportlab lays out all that is left of a paragraph again at every page break, so one very
@@ -189,6 +189,7 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
         theme: Theme,
         fonts: FontSet,
         footer: str,
+        wording: Wording,
         **meta: Any,
     ) -> None:
         super().__init__(
@@ -211,11 +212,12 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
         self.theme = theme
         self.fonts = fonts
         self.footer = footer
+        self.wording = wording
         self.open_label: str | None = None
         # Room for the longest "continued" label, wrapped at the column width, and a gap.
         label_space = layout.leading + max(
             self._continued_label(label).wrap(layout.frame_width, layout.frame_height)[1]
-            for label in LABELS.values()
+            for label in wording.labels
         )
         normal = Frame(
             layout.left,
@@ -266,7 +268,8 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
             leading=self.layout.leading,
             textColor=colors.HexColor(self.theme.text),
         )
-        return Paragraph(self.fonts.markup(f"{label}, continued", bold=True), style)
+        continued = self.wording.continued.format(label=label)
+        return Paragraph(self.fonts.markup(continued, bold=True), style)
 
     def _page_end(self, canv: Any, doc: Any) -> None:
         # Drawn at the page's end so text extraction reads the footer after the body text.
@@ -274,7 +277,8 @@ class _Handout(BaseDocTemplate):  # type: ignore[misc]
         canv.saveState()
         canv.setFillColor(colors.HexColor(self.theme.text))
         x, y = layout.left, MIN_MARGIN
-        for face, chunk in self.fonts.runs(f"{self.footer}Page {doc.page} of "):
+        page = self.wording.page.format(page=doc.page)
+        for face, chunk in self.fonts.runs(f"{self.footer}{page}"):
             canv.setFont(face, layout.font_size)
             canv.drawString(x, y, chunk)
             x += pdfmetrics.stringWidth(chunk, face, layout.font_size)
@@ -349,10 +353,11 @@ def sentence_case(heading: str) -> str:
 class _Builder:
     """Turns an article into platypus flowables."""
 
-    def __init__(self, layout: Layout, theme: Theme, fonts: FontSet) -> None:
+    def __init__(self, layout: Layout, theme: Theme, fonts: FontSet, wording: Wording) -> None:
         self.layout = layout
         self.theme = theme
         self.fonts = fonts
+        self.wording = wording
         self.styles = _Styles(layout, theme, fonts)
         self.outline: list[tuple[str, int]] = []
 
@@ -514,7 +519,7 @@ class _Builder:
     def boxed(
         self, kind: SectionKind, heading: str | None, level: int, blocks: tuple[Block, ...]
     ) -> list[Flowable]:
-        label = LABELS[kind]
+        label = self.wording.label(kind) or self.wording.risk
         pad = self.layout.font_size * 0.75
         opening: list[Flowable] = [Spacer(1, pad)]
         if not heading or heading.strip().lower() != label.lower():
@@ -566,7 +571,9 @@ class _Builder:
             part
             for part in (
                 options.clinic_name,
-                f"Phone {options.clinic_phone}" if options.clinic_phone else None,
+                self.wording.phone.format(number=options.clinic_phone)
+                if options.clinic_phone
+                else None,
             )
             if part
         )
@@ -583,7 +590,7 @@ class _Builder:
             widget.barStrokeColor = colors.HexColor(self.theme.text)
             drawing.add(widget)
             out += [
-                self.para("Listen to this handout", self.styles.label),
+                self.para(self.wording.listen, self.styles.label),
                 drawing,
                 Spacer(1, self.layout.font_size * 0.5),
                 self.para(options.audio_url, self.styles.body),
@@ -653,10 +660,11 @@ def _pad(row: tuple[str, ...], columns: int) -> list[str]:
     return list(row) + [""] * (columns - len(row))
 
 
-def short_title(title: str, fonts: FontSet, layout: Layout) -> str:
+def short_title(title: str, fonts: FontSet, layout: Layout, wording: Wording = ENGLISH) -> str:
     """The title as it fits in the footer beside "Page NN of NN" at body size."""
     face = fonts.primary.regular.name
-    room = layout.frame_width - pdfmetrics.stringWidth(" · Page 888 of 888", face, layout.font_size)
+    widest = f" · {wording.page.format(page=888)}888"
+    room = layout.frame_width - pdfmetrics.stringWidth(widest, face, layout.font_size)
     shown = fonts.printable(sentence_case(title))
     if pdfmetrics.stringWidth(shown, face, layout.font_size) <= room:
         return shown
@@ -678,11 +686,12 @@ def build_pdf(article: Article, options: LargePrintOptions) -> PdfResult:
     fonts = resolve_fonts(options.font)
     layout = Layout.compute(options, fonts)
     theme = THEMES[options.theme]
-    builder = _Builder(layout, theme, fonts)
+    wording = wording_for(article.language)
+    builder = _Builder(layout, theme, fonts, wording)
     story = builder.front_matter(article, options)
     for section in article.sections:
         story += builder.section(section)
-    title = short_title(article.title, fonts, layout)
+    title = short_title(article.title, fonts, layout, wording)
     footer = f"{title} · " if title else ""
     buffer = io.BytesIO()
     doc = _Handout(
@@ -691,6 +700,7 @@ def build_pdf(article: Article, options: LargePrintOptions) -> PdfResult:
         theme,
         fonts,
         footer,
+        wording,
         title=article.title,
         author=options.clinic_name or "renderer",
         subject="Large-print patient handout",

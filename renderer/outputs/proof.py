@@ -16,12 +16,11 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from renderer.labels import ENGLISH, Wording
 from renderer.model import ProtectedPassage, SectionKind, comparable_text
 from renderer.outputs.audio import AudioFacts, pause_seconds
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import sentence_case
-
-_PAGE_NUMBER = re.compile(r"Page \d+ of \d+\s*$")
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -48,15 +47,16 @@ def squeeze(text: str) -> str:
     return "".join(comparable_text(text).split())
 
 
-def body_text(pages: Sequence[str], footer: str, labels: Iterable[str]) -> str:
+def body_text(pages: Sequence[str], footer: str, wording: Wording = ENGLISH) -> str:
     """The pages' text joined, without the running footer and "continued" labels that a page
-    break puts in the middle of a passage."""
-    continued = [comparable_text(f"{label}, continued") for label in labels]
+    break puts in the middle of a passage (in the words of the article's language)."""
+    continued = [comparable_text(label) for label in wording.continued_labels()]
+    page_number = wording.page_number()
     footer_text = comparable_text(footer)
     kept = []
     for page in pages:
         text = comparable_text(page)
-        text = _PAGE_NUMBER.sub("", text).rstrip()
+        text = page_number.sub("", text).rstrip()
         if footer_text and text.endswith(footer_text.rstrip()):
             text = text[: len(text) - len(footer_text.rstrip())]
         for label in continued:

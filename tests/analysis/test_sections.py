@@ -11,6 +11,7 @@ from conftest import SEEDS
 from renderer.analysis.sections import classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.errors import ConfigError
+from renderer.labels import ENGLISH
 from renderer.loaders import load_article
 from renderer.loaders.markdown import parse as parse_md
 from renderer.model import (
@@ -20,7 +21,7 @@ from renderer.model import (
     comparable_text,
     protected_passages,
 )
-from renderer.outputs.audio import INTRODUCTIONS, build_script
+from renderer.outputs.audio import build_script
 
 CUES = load_cues()
 
@@ -387,7 +388,7 @@ def test_an_urgency_card_and_its_list_are_one_box_one_passage_one_introduction()
     )
     script = build_script(article, split_sentences)
     spoken = " ".join(" ".join(s) for c in script.chapters for b in c.blocks for s in b)
-    assert spoken.count(INTRODUCTIONS[SectionKind.RISK].rstrip(".")) == 1
+    assert spoken.count(ENGLISH.risk) == 1
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def test_the_lexicon_changes_what_the_engine_hears_not_the_transcript() -> None:
 
 def inputs() -> list[Path]:
     seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-    fixtures = [p for p in sorted(FIXTURES.iterdir()) if p.name != "README.md"]
+    fixtures = [p for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.name != "README.md"]
     return [*sorted(CONTENT.iterdir()), *fixtures, *seeds]
 
 

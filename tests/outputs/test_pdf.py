@@ -30,7 +30,7 @@ from renderer.config import LargePrintOptions, Options
 from renderer.errors import UsageError, VerificationError
 from renderer.model import Article, SectionKind, comparable_text, protected_passages
 from renderer.outputs import fonts
-from renderer.outputs.pdf import LABELS, MIN_MARGIN, THEMES, PdfResult, build_pdf, contrast_ratio
+from renderer.outputs.pdf import MIN_MARGIN, THEMES, PdfResult, build_pdf, contrast_ratio
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
 from renderer.pipeline import Toolkit, analyse, render_file
 
@@ -165,7 +165,7 @@ class Rendered:
 
     @property
     def body(self) -> str:
-        return body_text(self.pages, self.result.footer, LABELS.values())
+        return body_text(self.pages, self.result.footer)
 
     @property
     def problems(self) -> list[str]:

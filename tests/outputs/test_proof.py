@@ -30,7 +30,7 @@ from renderer.model import (
 )
 from renderer.outputs.audio import Script, build_script
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
-from renderer.outputs.pdf import LABELS, PdfResult, build_pdf
+from renderer.outputs.pdf import PdfResult, build_pdf
 from renderer.outputs.proof import (
     MAX_LOST,
     TextRun,
@@ -113,19 +113,19 @@ def test_body_text_drops_footers_page_numbers_and_continued_labels() -> None:
         "Important safety information, continued\r\non to the next page.\r\n"
         "Handout · Page 2 of \r\n2",
     ]
-    body = body_text(pages, FOOTER, LABELS.values())
+    body = body_text(pages, FOOTER)
     assert comparable_text(body) == "Handout A warning that runs on to the next page."
 
 
 def test_body_text_keeps_a_label_that_is_not_at_the_top_of_a_page() -> None:
     pages = ["Some words. Disclaimer, continued on the back.\r\nHandout · Page 1 of \r\n1"]
-    body = comparable_text(body_text(pages, FOOTER, LABELS.values()))
+    body = comparable_text(body_text(pages, FOOTER))
     assert body == "Some words. Disclaimer, continued on the back."
 
 
 def test_body_text_without_a_footer_keeps_the_text() -> None:
     pages = ["Words at the end of the page\r\nPage 1 of \r\n1"]
-    assert comparable_text(body_text(pages, "", LABELS.values())) == "Words at the end of the page"
+    assert comparable_text(body_text(pages, "")) == "Words at the end of the page"
 
 
 def test_a_passage_split_by_a_page_break_is_found_whole() -> None:
@@ -134,7 +134,7 @@ def test_a_passage_split_by_a_page_break_is_found_whole() -> None:
         "Important safety information, continued\r\nyour doctor at once.\r\n"
         "Handout · Page 2 of \r\n2",
     ]
-    text = body_text(pages, FOOTER, LABELS.values())
+    text = body_text(pages, FOOTER)
     assert (
         missing_passages([passage("Stop taking the tablets and call your doctor at once.")], text)
         == []
@@ -250,10 +250,10 @@ def test_the_proof_catches_a_pdf_that_lost_a_warning(tmp_path: Path) -> None:
     lost = build_pdf(analyse(cut, Options(), CUES), LargePrintOptions())
     passages = protected_passages(article)
     for result, expected in ((good, 0), (lost, 1)):
-        text = body_text(pdf_pages(result.data), result.footer, LABELS.values())
+        text = body_text(pdf_pages(result.data), result.footer)
         problems = missing_passages(passages, text, result.printable)
         assert len(problems) == expected
-    text = body_text(pdf_pages(lost.data), lost.footer, LABELS.values())
+    text = body_text(pdf_pages(lost.data), lost.footer)
     [problem] = missing_passages(passages, text, lost.printable)
     assert "Call 911 if you cannot breathe." in problem
 
@@ -264,7 +264,7 @@ def test_the_proof_holds_for_the_fixtures() -> None:
             continue
         article = analyse(path, Options(), CUES)
         result = build_pdf(article, LargePrintOptions(page_size="a4", font_size=24.0))
-        text = body_text(pdf_pages(result.data), result.footer, LABELS.values())
+        text = body_text(pdf_pages(result.data), result.footer)
         assert missing_passages(protected_passages(article), text, result.printable) == [], path
 
 
@@ -468,7 +468,7 @@ def test_every_sentence_of_the_fixtures_and_content_is_proved() -> None:
         article = analyse(path, Options(), CUES)
         expected = expected_text(article_to_json(article))
         result = build_pdf(article, LargePrintOptions(page_size="a4", font_size=24.0))
-        text = body_text(pdf_pages(result.data), result.footer, LABELS.values())
+        text = body_text(pdf_pages(result.data), result.footer)
         assert complete_text_problems(expected.printed, text, result.printable) == [], path
         transcript = build_script(article, lambda t: [t]).transcript()
         assert complete_text_problems(expected.spoken, transcript) == [], path
