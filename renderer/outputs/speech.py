@@ -90,14 +90,25 @@ def voices_for(voices: Sequence[Voice], language: str) -> list[Voice]:
         # espeak-ng names a voice after its language ("roa/fr" speaks fr, listed as fr-fr)
         return [_language_tag(lang) for lang in voice.languages] + [voice.id.rsplit("/", 1)[-1]]
 
+    def accepts(wanted: str, rule: int, t: str) -> bool:
+        return (t == wanted, t.startswith(wanted + "-"), wanted.startswith(t + "-"))[rule]
+
     found: list[Voice] = []
-    for accept in (
-        lambda t: t == tag,
-        lambda t: t.startswith(tag + "-"),
-        lambda t: tag.startswith(t + "-"),
-    ):
-        found += [v for v in voices if v not in found and any(accept(t) for t in tags(v))]
+    for wanted in (*_REGIONAL.get(tag, ()), tag):
+        for rule in range(3):
+            found += [
+                v
+                for v in voices
+                if v not in found and any(accepts(wanted, rule, t) for t in tags(v))
+            ]
     return found
+
+
+# Regions whose speech is closer to a regional voice than to the language's first one: Spanish
+# outside Spain to Latin American Spanish ("es-419"), before Castilian.
+_LATIN_AMERICA = ("mx", "us", "ar", "bo", "cl", "co", "cr", "cu", "do", "ec", "gt", "hn", "ni",
+                  "pa", "pe", "pr", "py", "sv", "uy", "ve")  # fmt: skip
+_REGIONAL: dict[str, tuple[str, ...]] = {f"es-{region}": ("es-419",) for region in _LATIN_AMERICA}
 
 
 # --- Linux: espeak-ng through pyttsx3's binding --------------------------------------------

@@ -20,7 +20,7 @@ from renderer.errors import UsageError
 from renderer.model import protected_passages
 from renderer.outputs.audio import read_audio
 from renderer.outputs.proof import missing_passages
-from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError, choose_voice, open_engine
+from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError, Voice, choose_voice, open_engine
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the espeak-ng workarounds are Linux's"
@@ -283,3 +283,31 @@ def test_the_seeds_are_spoken_with_every_protected_passage(
     )
     assert code == 0, stderr
     assert len(list(tmp_path.glob("*/*.mp3"))) == len(list(SEEDS.glob("*.txt")))
+
+
+@pytest.mark.parametrize(
+    ("language", "voice"),
+    [
+        ("es", "roa/es"),
+        ("es-ES", "roa/es"),
+        ("es-MX", "roa/es-419"),  # Latin American Spanish outside Spain
+        ("es-US", "roa/es-419"),
+        ("es-419", "roa/es-419"),
+        ("pt", "roa/pt"),
+        ("pt-BR", "roa/pt-br"),
+        ("pt-PT", "roa/pt"),
+        ("en-US", "gmw/en-us"),
+        ("en-GB", "gmw/en"),
+    ],
+)
+def test_the_article_language_and_region_pick_the_voice(language: str, voice: str) -> None:
+    voices = [
+        Voice("roa/es", "Spanish (Spain)", ("es",)),
+        Voice("roa/es-419", "Spanish (Latin America)", ("es-419",)),
+        Voice("roa/pt", "Portuguese (Portugal)", ("pt",)),
+        Voice("roa/pt-br", "Portuguese (Brazil)", ("pt-br",)),
+        Voice("gmw/en", "English (Great Britain)", ("en-gb",)),
+        Voice("gmw/en-us", "English (America)", ("en-us",)),
+    ]
+    chosen = choose_voice(voices, None, language)
+    assert chosen is not None and chosen.id == voice
