@@ -66,6 +66,10 @@ passage"):
   protect = ["Keep out of the reach of children"]
   unprotect = ["About this leaflet"]
 
+The language is the file's (HTML lang, Markdown front matter "language: es-MX"), else detected
+from the text; Spanish, Portuguese, French and German have their own safety cues, readability
+formulas and labels (README: "Languages").
+
 Supported files: {supported}.
 Exit codes: 0 all scored; 1 some inputs failed (the rest are still scored); 2 usage error;
 3 a required dependency is missing.
@@ -80,6 +84,7 @@ examples:
   renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
   renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
   renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
+  renderer render prospecto.html     in the page's language (lang="es-MX"): labels, voice, cues
   renderer render leaflet.md --formats pdf,audio,daisy   adds a DAISY 2.02 book in <slug>/daisy/
   renderer render handouts/ --jobs 4 --force      render all again, four at a time
   renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
