@@ -305,7 +305,7 @@ def _is_residue(section: Section, cues: CueSet) -> bool:
 
 
 # "2. What you need to know", "B. Warnings", "(3) Dosage": the numbering says nothing.
-_NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|[A-Z][.)])\s+")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\(?\d{1,2}[.)]|[A-Z][.)])\s+")
 
 
 def _bare(heading: str) -> str:
@@ -442,7 +442,7 @@ def _subheading(block: Block, cues: CueSet) -> str | None:
     if not words or not words[0][:1].isupper():
         return None
     if len(words) <= _SUBHEADING_MAX_WORDS and not _HEADING_END.search(text):
-        return text.rstrip(":").strip() if not text.endswith(":") else None
+        return None if text.endswith(":") else text  # a short line ending in ":" is a lead-in
     # A run-in heading: a few words with a lower-case word among them, then a capital.
     for size in range(2, min(_RUN_IN_MAX_WORDS, len(words) - 1) + 1):
         head = words[:size]
