@@ -60,3 +60,25 @@ def test_footer_disclaimer() -> None:
     ]
     body = " ".join(s.plain_text() for s in article.sections[:-1])
     assert "Home" not in body and "Harbour Health" not in body
+
+
+def test_a_medication_guide_is_read_by_its_fixed_questions() -> None:
+    article = analyse(FIXTURES / "medication-guide.md", Options())
+    protected = [(s.protected, [b.protected for b in s.blocks]) for s in article.sections]
+    assert protected == [
+        (True, [False]),  # What is the most important information I should know about ...?
+        (False, [False]),  # What is ...?
+        (True, [False]),  # Who should not take ...?
+        (False, [False, True]),  # How should I take ...? only the overdose paragraph
+        (True, [False, False]),  # What are the possible side effects of ...?
+        (False, [False]),  # How should I store ...? (keep out of reach of children: handling)
+        (False, [False]),  # General information about the safe and effective use of ...
+    ]
+
+
+def test_urgency_cards_are_boxed_with_their_lists() -> None:
+    article = analyse(FIXTURES / "urgency-cards.html", Options())
+    cards = [s for s in article.sections if s.level == 3]
+    assert len(cards) == 3 and all(s.protected for s in cards)
+    assert all(s.heading and s.heading.endswith(":") for s in cards)
+    assert not any(s.protected for s in article.sections if s.level == 2)
