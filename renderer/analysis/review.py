@@ -26,6 +26,8 @@ PINS_SUFFIX = ".pins.toml"
 _PIN_KINDS = {"risk": SectionKind.RISK, "disclaimer": SectionKind.DISCLAIMER}
 # The cues that protect a paragraph on their own ("call 999", "overdose", "not medical advice").
 _STRONG = (SectionKind.RISK, SectionKind.DISCLAIMER)
+# As many different safety words in one sentence are as telling as one strong cue.
+_MANY_CUES = 2
 
 
 def check_these(article: Article, cues: CueSet) -> tuple[CheckSentence, ...]:
@@ -50,10 +52,16 @@ def check_these(article: Article, cues: CueSet) -> tuple[CheckSentence, ...]:
 
 
 def _strong_cue(sentence: str, cues: CueSet) -> tuple[SectionKind, str] | None:
+    """A cue that protects a paragraph on its own, or two different safety words in one
+    sentence ("can cause bleeding and dizziness"): language a reader should not miss."""
     for kind in _STRONG:
         cue = cues.paragraphs[kind].search(sentence)
         if cue:
             return kind, cue
+    for kind in _STRONG:
+        words = list(dict.fromkeys(c.lower() for c in cues.sentences[kind].find_all(sentence)))
+        if len(words) >= _MANY_CUES:
+            return kind, " + ".join(words[:3])
     return None
 
 

@@ -82,6 +82,12 @@ class Cue:
         found = self.find(text)
         return found[1] if found else None
 
+    def find_all(self, text: str) -> list[str]:
+        """Every match in the normalised text, in order."""
+        if self.pattern is None:
+            return []
+        return [m.group(0) for m in self.pattern.finditer(_normalise(text))]
+
 
 @dataclass(frozen=True)
 class CueSet:

@@ -236,3 +236,15 @@ def test_report_html_lists_check_these_pins_and_dropped_chrome(tmp_path: Path) -
     [article] = report["articles"]
     assert [c["cue"] for c in article["check_these"]] and len(article["overrides"]) == 1
     assert [d["region"] for d in article["dropped"]] == ["nav"]
+
+
+def test_two_safety_words_in_an_unboxed_sentence_are_worth_a_second_look(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "## How to take it\n\nSwallow it with water. A smaller dose lowers the risk of "
+        "dizziness on the first day. Take it after breakfast.\n",
+    )
+    article = analyse(path, Options())
+    [check] = check_these(article, CUES)
+    assert check.text == "A smaller dose lowers the risk of dizziness on the first day."
+    assert check.cue == "risk + dizziness"
