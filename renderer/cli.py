@@ -44,6 +44,8 @@ from renderer.errors import OutputError, RendererError, UsageError
 from renderer.loaders import SUPPORTED_EXTENSIONS, find_inputs, unique_paths
 from renderer.model import Article, Readability, Section, article_to_json
 from renderer.outputs.files import check_writable
+from renderer.outputs.lexicon import load_lexicon
+from renderer.outputs.normalise import engine_text
 from renderer.outputs.report import ArticleOutcome, ReportEntry, summarise, write_reports
 from renderer.outputs.speech import open_engine, voices_for
 from renderer.pipeline import RenderResult, Toolkit, analyse
@@ -113,6 +115,18 @@ examples:
   renderer voices --language es   the voices that speak Spanish
 
 Give an id or a language code to `renderer render --voice`.
+"""
+
+PRONOUNCE_EXAMPLES = """\
+examples:
+  renderer pronounce "Call 911 now."            nine one one, digit by digit
+  renderer pronounce "Take 2-4 mg." "Visit https://www.nhs.uk/conditions/flu/"
+  renderer pronounce --language es "Llame al 112." "Tome 0,5 mg."
+  renderer pronounce --lexicon clinic-words.toml "Take 400 IU daily."
+
+Prints one line per TEXT: exactly what the speech engine is given for it (numbers, phone numbers
+and addresses read per language, then the lexicon and each --lexicon file, the last one last).
+The transcript keeps the text as written.
 """
 
 
@@ -462,6 +476,13 @@ def _voices(args: argparse.Namespace, reporter: _Reporter) -> int:
     return reporter.exit_code
 
 
+def _pronounce(args: argparse.Namespace, reporter: _Reporter) -> int:
+    lexicon = load_lexicon(tuple(args.lexicon))
+    for text in args.text:
+        print(engine_text(text, args.language, lexicon))
+    return reporter.exit_code
+
+
 def _add_analysis_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-grade",
@@ -661,6 +682,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     voices.add_argument("--language", metavar="CODE", help="only voices for this language")
     voices.set_defaults(run=_voices)
+
+    pronounce = sub.add_parser(
+        "pronounce",
+        parents=[common],
+        help="print the text exactly as the speech engine is given it",
+        description="Print each TEXT as the speech engine is given it: the speech normaliser "
+        "for the language, then the lexicon (the packaged one, then each --lexicon file).",
+        epilog=PRONOUNCE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pronounce.add_argument("text", nargs="+", metavar="TEXT", help="a sentence to say")
+    pronounce.add_argument(
+        "--language",
+        metavar="CODE",
+        default="en",
+        help="the article's language: en, es, pt, fr, de ... (default: en)",
+    )
+    pronounce.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a clinic's pronunciation file, applied after the packaged one (repeatable)",
+    )
+    pronounce.set_defaults(run=_pronounce)
     return parser
 
 

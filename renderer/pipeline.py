@@ -274,7 +274,8 @@ def _audio(
     data = encode(speech.frames, speech.sample_rate, spoken.tags, speech.chapters)
     titles = [c.title for c in spoken.script.chapters]
     rate = speech_options.rate
-    problems = audio_problems(read_audio(data, fmt), spoken.transcript, rate, titles)
+    facts = read_audio(data, fmt)
+    problems = audio_problems(facts, spoken.transcript, rate, titles, article.language)
     if problems:
         raise _fail(Path(article.source), "the spoken version failed its check", problems)
     out.files[fmt] = data

@@ -71,6 +71,7 @@ class _Article:
     expected: set[str]  # output kinds the recorded options asked for
     text: ExpectedText  # what each output must show, from the recorded analysis
     wording: Wording = ENGLISH  # the words the renderer added, in the article's language
+    language: str = "en"  # the recorded analysis' language: the pace check reads in it
     problems: list[Problem] = field(default_factory=list)
     checks: int = 0
 
@@ -155,8 +156,18 @@ def _load(path: Path) -> _Article:
     recorded = [_get(item, "sha256", str) for item in protected]
     slug = _get(manifest, "slug", str)
     text = expected_text(analysis)
-    wording = wording_for(_get(analysis, "language", str))
-    return _Article(slug, path.parent, outputs, passages, recorded, expected, text, wording)
+    language = _get(analysis, "language", str)
+    return _Article(
+        slug,
+        path.parent,
+        outputs,
+        passages,
+        recorded,
+        expected,
+        text,
+        wording_for(language),
+        language,
+    )
 
 
 def _passage(item: Any) -> ProtectedPassage:
@@ -248,7 +259,8 @@ def _check_audio(article: _Article, kind: str, data: bytes, transcript: str | No
     chapters, rate = entry["chapters"], entry["sample_rate"]
     titles = [chapter["title"] for chapter in chapters]
     if transcript is not None:  # its length against the words, its chapters against the titles
-        article.check(entry["path"], audio_problems(facts, transcript, entry["rate"], titles))
+        found_pace = audio_problems(facts, transcript, entry["rate"], titles, article.language)
+        article.check(entry["path"], found_pace)
     found = []
     if abs(facts.seconds - entry["seconds"]) > LENGTH_SLACK:
         found.append(f"{facts.seconds:.1f} s long, the manifest says {entry['seconds']:.1f} s")

@@ -1,11 +1,13 @@
 """The pronunciation lexicon: abbreviations and symbols rewritten before the speech engine sees them.
 
 Only the text handed to espeak-ng goes through `Lexicon.speak`; the transcript keeps the article's
-own words. The lexicon is the packaged `lexicon.toml`, overridden key by key by each clinic file
-given with `--lexicon`, in turn. Its three tables are applied in this order:
+own words. It runs last, on the speech normaliser's output (outputs/normalise.py, which owns
+numbers, phone numbers, addresses and odd tokens per language), so it holds what a clinic edits:
+words, abbreviations and symbols. The lexicon is the packaged `lexicon.toml`, overridden key by
+key by each clinic file given with `--lexicon`, in turn. Its three tables are applied in this
+order:
 
-1. [patterns]  regular expressions, in file order, first so that ranges ("2-4 mg") and times
-               ("8:30 p.m.") are handled while their shape is intact;
+1. [patterns]  regular expressions, in file order ("stage IV", "/kg");
 2. [words]     whole words, case-sensitive, never inside a longer word ("mg" leaves "among");
 3. [symbols]   characters or short strings, replaced wherever they occur, each spoken as a word
                of its own ("50%" is "50 percent", "A&E" is "A and E").

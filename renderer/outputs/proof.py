@@ -20,6 +20,7 @@ from renderer.labels import ENGLISH, Wording
 from renderer.model import ProtectedPassage, SectionKind, comparable_text
 from renderer.outputs.audio import AudioFacts, pause_seconds
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
+from renderer.outputs.normalise import spoken_words
 from renderer.outputs.pdf import sentence_case
 
 
@@ -276,17 +277,24 @@ def _first_lost(unit: str, haystack: str, position: int, shown: Callable[[str], 
 
 
 # The spoken version may run this much faster or slower than its rate says: espeak-ng speaks
-# 5-17% faster than asked, end-of-sentence pauses and spelled-out abbreviations add time.
+# 5-17% faster than asked, end-of-sentence pauses and spelled-out abbreviations add time. The
+# words counted are the ones said (the transcript normalised in the article's language), so a
+# web address or a phone number read in full is not taken for doubled speech.
 PACE_BAND = (0.5, 1.6)
 
 
 def audio_problems(
-    facts: AudioFacts, transcript: str, rate: int, chapter_titles: Sequence[str]
+    facts: AudioFacts,
+    transcript: str,
+    rate: int,
+    chapter_titles: Sequence[str],
+    language: str,
 ) -> list[str]:
     """What is wrong with a spoken version read back from its file: a length that does not fit
-    the transcript's words at `rate`, or chapters that are not the script's, in order."""
+    the words said for the transcript (in the article's `language`) at `rate`, or chapters that
+    are not the script's, in order."""
     problems = []
-    words = len(transcript.split())
+    words = spoken_words(transcript, language)
     expected = words * 60 / rate
     # A voice reads a letter of a script it does not speak (kana, hanzi, Arabic, Hebrew ...)
     # by its name ("Japanese letter ..."), a word or two each: more speech, never less.
@@ -296,7 +304,7 @@ def audio_problems(
     low, high = PACE_BAND
     if not low * expected <= speech <= high * longest:
         problems.append(
-            f"{facts.seconds:.1f} s of audio for {words} words at {rate} words a minute "
+            f"{facts.seconds:.1f} s of audio for {words} spoken words at {rate} words a minute "
             f"(expected about {expected + facts.seconds - speech:.0f} s)"
         )
     titles = [title for title, _ in facts.chapters]

@@ -258,13 +258,15 @@ def test_the_proof_catches_short_audio_and_wrong_chapters() -> None:
     transcript = "Leaflet\n\n\nSection 1 of 1: Risks.\n\n" + "word " * 300 + "\n"
     good = encode_wav(tone(8000 * 150), 8000, TAGS, CHAPTERS[:2])
     facts = read_audio(good, "wav")
-    assert audio_problems(facts, transcript, RATE, ["Title", "Risks"]) == []
+    assert audio_problems(facts, transcript, RATE, ["Title", "Risks"], "en") == []
     short = read_audio(encode_wav(tone(8000 * 20), 8000, TAGS, CHAPTERS[:2]), "wav")
     assert (
         "words at 150 words a minute"
-        in audio_problems(short, transcript, RATE, ["Title", "Risks"])[0]
+        in audio_problems(short, transcript, RATE, ["Title", "Risks"], "en")[0]
     )
-    assert "chapters" in audio_problems(facts, transcript, RATE, ["Title", "Risks", "More"])[0]
+    assert (
+        "chapters" in audio_problems(facts, transcript, RATE, ["Title", "Risks", "More"], "en")[0]
+    )
 
 
 # -- render_file ------------------------------------------------------------------------------

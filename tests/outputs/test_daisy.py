@@ -508,7 +508,9 @@ def test_real_engine_book_passes_both_validators_and_verify(
     ]
     manifest = json.loads((rendered / "leaflet" / "manifest.json").read_text())
     # the book's clips play the whole spoken version: as long as the MP3, less its framing
-    assert book.clip_seconds == pytest.approx(manifest["outputs"]["mp3"]["seconds"], abs=0.2)
+    # (each section's MP3 adds lame's delay and pads its last frame: up to about 0.1 s a file)
+    slack = 0.1 * len(book.headings)
+    assert book.clip_seconds == pytest.approx(manifest["outputs"]["mp3"]["seconds"], abs=slack)
     code, out, _ = run_cli(["verify", str(rendered)], capsys)
     assert code == 0, out
 
