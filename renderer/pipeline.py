@@ -37,7 +37,7 @@ from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, BookInfo, build_book, check_book
 from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
-from renderer.outputs.pdf import build_pdf
+from renderer.outputs.pdf import build_pdf, sentence_case
 from renderer.outputs.proof import (
     ExpectedText,
     audio_problems,
@@ -259,9 +259,10 @@ def _speak(
     out.files["transcript.txt"] = transcript.encode("utf-8")
     out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
     out.checks.append(f"transcript: {complete_text_check(expected.spoken)}")
-    return _Spoken(
-        script, transcript, speech, voice, Tags(article.title, CREATOR, article.language)
-    )
+    # The tags name the clinic that made the recording, and the title as the PDF shows it.
+    creator = options.print.clinic_name or CREATOR
+    tags = Tags(sentence_case(article.title), creator, article.language)
+    return _Spoken(script, transcript, speech, voice, tags)
 
 
 def _audio(

@@ -95,9 +95,37 @@ def _block_lines(block: Block) -> list[str]:
     return [block.text] if block.text.strip() else []
 
 
+FIRST_WORDS = 6  # an untitled chapter is named after this many of its first words
+
+
+def _first_words(blocks: Sequence[tuple[Line, ...]]) -> str | None:
+    """The name of a chapter without a heading: its first sentence when short, else its first
+    FIRST_WORDS words and an ellipsis ("Take one tablet each morning")."""
+    for block in blocks[1:]:  # after the announcement
+        for line in block:
+            for sentence in line:
+                words = sentence.split()
+                if any(ch.isalnum() for ch in sentence):
+                    if len(words) <= FIRST_WORDS + 2:
+                        return " ".join(words).rstrip(".:;,!?")
+                    return " ".join(words[:FIRST_WORDS]).rstrip(".:;,!?") + "…"
+    return None
+
+
+def _same_words(a: str, b: str) -> bool:
+    def words(text: str) -> list[str]:
+        return "".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split()
+
+    return words(a) == words(b)
+
+
 def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
     """The words the spoken version says, in order: the title, then each section announced
-    ("Section 3 of 7: Potential risks."), protected ones introduced, then read in full."""
+    ("Section 3 of 7: Potential risks."), protected ones introduced, then read in full.
+
+    A protected section whose heading is its introduction ("Disclaimer") is introduced once,
+    by its heading. A section without a heading (the text before the first one) is named
+    after its first words, which say more than "Section 1" in a player's list of chapters."""
     # A heading with no text of its own (a parent of subsections) is still a place to jump to.
     sections = [
         s
@@ -124,7 +152,7 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
             announce += "."
         first = [line(announce)]
         intro = introduction(section.kind)
-        if section.protected and intro:
+        if section.protected and intro and not _same_words(heading, intro):
             first.append(line(intro))
         blocks: list[tuple[Line, ...]] = [tuple(first)]
         previous: Block | None = None
@@ -147,7 +175,7 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
         title = heading or (
             intro.rstrip(".")
             if section.protected and intro
-            else wording.untitled.format(number=number)
+            else _first_words(blocks) or wording.untitled.format(number=number)
         )
         chapters.append(SpokenSection(section.index, title, tuple(blocks), section.level))
     return Script(article.title, article.language, tuple(chapters))

@@ -13,7 +13,7 @@ from mutagen.mp3 import MP3
 from conftest import CONTENT, FIXTURES, RATE, SEEDS, RecordingEngine
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
-from renderer.config import Options, SpeechOptions
+from renderer.config import LargePrintOptions, Options, SpeechOptions
 from renderer.errors import VerificationError
 from renderer.model import (
     Article,
@@ -68,7 +68,8 @@ def test_the_title_comes_first_then_each_section_is_announced() -> None:
             Section(1, "Potential risks", (para("It can hurt."),)),
         )
     )
-    assert [c.title for c in s.chapters] == ["Test leaflet", "Section 1", "Potential risks"]
+    # The untitled opening chapter is named after its first words, not "Section 1".
+    assert [c.title for c in s.chapters] == ["Test leaflet", "Hello there", "Potential risks"]
     text = s.transcript()
     assert text.startswith("Test leaflet\n\n\nSection 1 of 2.\n\nHello there.")
     assert "Section 2 of 2: Potential risks.\n\nIt can hurt." in text
@@ -92,6 +93,27 @@ def test_protected_sections_are_introduced_and_read_in_full() -> None:
     text = script_of(article(risk, legal)).transcript()
     assert "Side effects.\nImportant safety information.\n\nYou may feel sick. Call us." in text
     assert "Note.\nDisclaimer.\n\nThis is not medical advice." in text
+
+
+def test_a_heading_that_is_the_introduction_is_said_once() -> None:
+    legal = Section(
+        1,
+        "DISCLAIMER",
+        (para("This is not medical advice."),),
+        kind=SectionKind.DISCLAIMER,
+        protected=True,
+    )
+    text = script_of(article(legal)).transcript()
+    assert "Section 1 of 1: DISCLAIMER.\n\nThis is not medical advice." in text
+    assert text.lower().count("disclaimer") == 1
+
+
+def test_an_untitled_chapter_is_named_after_its_first_words() -> None:
+    long = para("Most people get better in a week or two without any treatment at all.")
+    chapters = script_of(article(Section(0, None, (long,)))).chapters
+    assert chapters[1].title == "Most people get better in a…"
+    symbols = script_of(article(Section(0, None, (para("***"),)))).chapters
+    assert symbols[1].title == "Section 1"  # nothing to name it by: the language's label
 
 
 def test_a_stray_warning_in_a_general_section_is_introduced() -> None:
@@ -288,6 +310,22 @@ def test_render_file_writes_audio_and_transcript(tmp_path: Path) -> None:
     parts = sorted((tmp_path / "stray" / "sections").iterdir())
     assert len(parts) == len(chapters) and parts[0].name.startswith("00-")
     assert engine.configured == [("gmw/en", 150)]
+
+
+def test_the_tags_name_the_clinic_and_the_title_as_printed(tmp_path: Path) -> None:
+    path = tmp_path / "shout.md"
+    path.write_text("# FLU AND COLDS\n\nRest and drink water.\n", encoding="utf-8")
+    options = Options(formats=("audio",), print=LargePrintOptions(clinic_name="Elm Street Clinic"))
+    result = render_file(path, options, tmp_path, "shout", kit(RecordingEngine()))
+    assert result.audio is not None
+    tags = MP3(result.audio).tags
+    assert tags["TPE1"].text == ["Elm Street Clinic"]
+    assert tags["TIT2"].text == ["Flu and colds"]
+    plain = render_file(
+        path, Options(formats=("audio",)), tmp_path / "b", "shout", kit(RecordingEngine())
+    )
+    assert plain.audio is not None
+    assert MP3(plain.audio).tags["TPE1"].text[0].startswith("renderer ")
 
 
 def test_the_article_language_picks_the_voice(tmp_path: Path) -> None:

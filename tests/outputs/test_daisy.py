@@ -248,7 +248,7 @@ def test_the_book_reads_as_the_standard_asks() -> None:
     # h1 for the title, h2 for sections, h3 for the sub-section, as the article nests them
     assert [(level, text) for level, text, _ in book.headings] == [
         (1, "Test leaflet"),
-        (2, "Section 1"),
+        (2, "Welcome"),
         (2, "How to take it"),
         (2, "Doses"),
         (3, "For children"),
@@ -422,7 +422,7 @@ def test_render_writes_book_beside_the_audio_from_one_synthesis(tmp_path: Path) 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["outputs"]["daisy/ncc.html"]["headings"] == [
         "Test leaflet",
-        "Section 1",
+        "Take one tablet each morning",
         "Side effects",
         "Disclaimer",
     ]
@@ -502,7 +502,7 @@ def test_real_engine_book_passes_both_validators_and_verify(
     book = read_book(files)
     assert [h[1] for h in book.headings] == [
         "Test leaflet",
-        "Section 1",
+        "Take one tablet each morning",
         "Side effects",
         "Disclaimer",
     ]
