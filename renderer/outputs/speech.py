@@ -77,7 +77,11 @@ def choose_voice(voices: Sequence[Voice], wanted: str | None, language: str | No
                 f"unknown voice {wanted!r}: `renderer voices` lists the voices of this machine"
             )
         return found[0]
-    found = voices_for(voices, language) if language else []
+    if not language:
+        return None
+    # An article that names only its language gets the region most of its readers speak:
+    # "en" is read in American English unless it says "en-GB" (or the clinic names a voice).
+    found = voices_for(voices, _DEFAULT_REGION.get(_language_tag(language), language))
     return found[0] if found else None
 
 
@@ -109,6 +113,7 @@ def voices_for(voices: Sequence[Voice], language: str) -> list[Voice]:
 _LATIN_AMERICA = ("mx", "us", "ar", "bo", "cl", "co", "cr", "cu", "do", "ec", "gt", "hn", "ni",
                   "pa", "pe", "pr", "py", "sv", "uy", "ve")  # fmt: skip
 _REGIONAL: dict[str, tuple[str, ...]] = {f"es-{region}": ("es-419",) for region in _LATIN_AMERICA}
+_DEFAULT_REGION = {"en": "en-us"}
 
 
 # --- Linux: espeak-ng through pyttsx3's binding --------------------------------------------

@@ -302,6 +302,7 @@ def test_the_seeds_are_spoken_with_every_protected_passage(
         ("pt-PT", "roa/pt"),
         ("en-US", "gmw/en-us"),
         ("en-GB", "gmw/en"),
+        ("en", "gmw/en-us"),  # an article that says only "en" is read in American English
     ],
 )
 def test_the_article_language_and_region_pick_the_voice(language: str, voice: str) -> None:
