@@ -409,31 +409,15 @@ def _classify_block(block: Block, cues: CueSet, reading: Reading = Reading.NORMA
     return replace(block, protected=True, protection_kind=verdict.kind, reason=verdict.reason)
 
 
-# A heading does not end on these; a sentence cut after them does.
-_JOINING_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "your",
-        "you",
-        "if",
-        "than",
-    ]
-)
+# A heading does not end on these; a sentence cut after them does (en, es, pt, fr, de).
+_JOINING_WORDS = frozenset((
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "to", "with", "your", "you", "if", "than",
+    "y", "o", "de", "del", "con", "el", "la", "los", "las", "en", "por", "para",
+    "e", "do", "da", "dos", "das", "com", "no", "na", "ao",
+    "et", "ou", "du", "des", "le", "les", "au", "aux", "avec",
+    "und", "oder", "der", "die", "das", "den", "dem", "mit", "von", "zu",
+))  # fmt: skip
 _HEADING_END = re.compile(r"[.;,!…]['\"’”)\]]*$")
 
 
