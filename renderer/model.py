@@ -19,6 +19,14 @@ def comparable_text(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split())
 
 
+def is_all_caps(text: str) -> bool:
+    """Text in capitals ("WARNINGS", "PROSPECTO: INFORMACIÓN"): three letters at least, none
+    lower case. The loaders read such lines as headings, the analysis as label headings, and
+    the PDF shows them in sentence case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
 class SectionKind(str, Enum):
     GENERAL = "general"
     RISK = "risk"

@@ -22,6 +22,7 @@ from renderer.model import (
     Section,
     SectionKind,
     comparable_text,
+    is_all_caps,
 )
 
 # A paragraph (list, table) or section is protected when more than this share of its sentences
@@ -520,11 +521,6 @@ def _protected_text(text: str, kind: SectionKind, reason: str) -> Section:
     )
 
 
-def _is_capitalised(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
 def _label_template(sections: Sequence[Section], cues: CueSet) -> tuple[Section, ...]:
     """A US prescribing label's shape: its capitalised headings (WARNINGS, PRECAUTIONS ...)
     are the top level, and the mixed-case headings after one at the same level ("Information
@@ -532,7 +528,7 @@ def _label_template(sections: Sequence[Section], cues: CueSet) -> tuple[Section,
     labels = [
         s
         for s in sections
-        if s.heading and _is_capitalised(s.heading) and cues.label_headings.search(_bare(s.heading))
+        if s.heading and is_all_caps(s.heading) and cues.label_headings.search(_bare(s.heading))
     ]
     if len(labels) < _LABEL_TEMPLATE_MIN:
         return tuple(sections)
@@ -541,7 +537,7 @@ def _label_template(sections: Sequence[Section], cues: CueSet) -> tuple[Section,
     in_label = False
     for section in sections:
         if section.heading and section.level == level:
-            if _is_capitalised(section.heading):
+            if is_all_caps(section.heading):
                 in_label = True
             elif in_label:
                 section = replace(section, level=level + 1)
@@ -607,7 +603,7 @@ def _retitled(article: Article, cues: CueSet) -> Article:
     if not page or comparable_text(page) == comparable_text(title):
         return article
     if comparable_text(page).casefold() == comparable_text(title).casefold():
-        return replace(article, title=page) if _is_capitalised(title) else article
+        return replace(article, title=page) if is_all_caps(title) else article
     if not _names_a_section(title, cues):
         return article
     sections = article.sections

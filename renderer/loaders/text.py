@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from renderer.loaders._build import SectionBuilder, clean
-from renderer.model import Article, Block, BlockKind, ListItem
+from renderer.model import Article, Block, BlockKind, ListItem, is_all_caps
 
 # A heading is short: the seeds' longest question heading has 11 words.
 _MAX_HEADING_WORDS = 15
@@ -42,17 +42,12 @@ def _looks_like_heading(text: str) -> bool:
     numbered = _NUMBERED.match(text)
     if _BULLET.match(text) or _SENTENCE_BREAK.search(numbered.group("text") if numbered else text):
         return False
-    if _is_all_caps(text):
+    if is_all_caps(text):
         return not text.endswith(".")
     if _SENTENCE_END.search(text) or _LABELLED.match(text):
         return False
     first = text.lstrip("\"'“‘(")[:1]
     return first.isupper() or first.isdigit()
-
-
-def _is_all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -81,7 +76,7 @@ def _title(lines: list[_Line]) -> str | None:
     if len(lines) < 2:
         return None
     first = lines[0].text.strip()
-    if _is_all_caps(first) and _looks_like_heading(first):
+    if is_all_caps(first) and _looks_like_heading(first):
         return first
     if lines[0].blank_after and _looks_like_heading(first) and not _is_list_line(first):
         return first
@@ -108,7 +103,7 @@ def _heading_line(lines: list[_Line], i: int, wrapped: bool) -> bool:
     after = _looks_like_heading(lines[i + 1].text.strip()) if i + 1 < len(lines) else before
     if after or (i + 1 == len(lines) and before):
         return False
-    if _is_all_caps(text):
+    if is_all_caps(text):
         return True
     # In hard-wrapped text a short line may just end a paragraph: a heading stands alone.
     return not wrapped or (line.blank_before and (line.blank_after or i == len(lines) - 1))

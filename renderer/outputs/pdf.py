@@ -36,7 +36,15 @@ from reportlab.platypus.flowables import FrameBG
 
 from renderer.config import LargePrintOptions
 from renderer.labels import ENGLISH, Wording, wording_for
-from renderer.model import Article, Block, BlockKind, Section, SectionKind, block_runs
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    Section,
+    SectionKind,
+    block_runs,
+    is_all_caps,
+)
 from renderer.outputs.fonts import FontSet, resolve_fonts
 from renderer.version import VERSION
 
@@ -344,8 +352,7 @@ class _Styles:
 def sentence_case(heading: str) -> str:
     """ALL-CAPS headings are hard to read in large print: show them in sentence case (the
     proof expects headings and the title as this shows them)."""
-    letters = [c for c in heading if c.isalpha()]
-    if len(letters) >= 3 and all(c.isupper() for c in letters):
+    if is_all_caps(heading):
         return heading[:1].upper() + heading[1:].lower()
     return heading
 
