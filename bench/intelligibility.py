@@ -43,12 +43,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import lameenc
+from audio import bare_mp3
 from lxml import etree
 from num2words import num2words
 from timing import renderer_command, watch_machine
-
-from renderer.outputs.audio import MP3_BITRATE, MP3_QUALITY
 
 try:
     import miniaudio
@@ -194,16 +192,6 @@ def decode_mp3(data: bytes) -> Pcm:
     return decoded.samples.tobytes()
 
 
-def encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
-    """As the renderer encodes its clips (lameenc, CBR mono), so both rows lose the same."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BITRATE)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
-    return bytes(encoder.encode(pcm) + encoder.flush())
-
-
 def cli_speaker() -> tuple[str, Callable[[str], tuple[bytes, int]]]:
     """What speaks at the espeak-ng command line's defaults here, and a function giving the
     16-bit PCM and sample rate for a text."""
@@ -323,7 +311,7 @@ def measure(
         ours_recognition += recognise.seconds - before
         started = time.perf_counter()
         pcm, sample_rate = speak(sentence.text)
-        cli_audio = decode_mp3(encode_mp3(pcm, sample_rate))
+        cli_audio = decode_mp3(bare_mp3(pcm, sample_rate))  # as the renderer encodes its clips
         cli_speech += time.perf_counter() - started
         heard_cli = recognise(cli_audio)
         for score, heard in ((ours, heard_ours), (cli, heard_cli)):
