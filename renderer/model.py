@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -211,17 +212,18 @@ def protected_passages(article: Article) -> tuple[ProtectedPassage, ...]:
                 continue  # a heading that only introduces protected sub-sections
             passages.append(_passage(section.index, section.kind, section.blocks, section.heading))
             continue
-        for kind, blocks in block_runs(section):
+        for kind, blocks in block_runs(section.blocks):
             if kind is not None:
                 passages.append(_passage(section.index, kind, blocks))
     return tuple(passages)
 
 
-def block_runs(section: Section) -> list[tuple[SectionKind | None, tuple[Block, ...]]]:
-    """A section's blocks in reading order, each run of protected blocks of one kind together
-    (a lead-in and its list are one box, one passage); an unprotected block stands alone."""
+def block_runs(blocks: Iterable[Block]) -> list[tuple[SectionKind | None, tuple[Block, ...]]]:
+    """Blocks in reading order, each run of protected blocks of one kind together (a lead-in
+    and its list are one box in print, one passage, one introduction in the audio); an
+    unprotected block stands alone, with kind None."""
     runs: list[tuple[SectionKind | None, tuple[Block, ...]]] = []
-    for block in section.blocks:
+    for block in blocks:
         kind = (block.protection_kind or SectionKind.RISK) if block.protected else None
         if kind is not None and runs and runs[-1][0] is kind:
             runs[-1] = (kind, (*runs[-1][1], block))

@@ -2,7 +2,8 @@
 and its encoding as chaptered MP3 (lameenc + mutagen) or WAV.
 
 The script is what the transcript shows, word for word; the speech normaliser and then the
-lexicon rewrite a sentence only on its way to the engine (normalise.engine_text). Chapters start at the sample where a section's announcement begins.
+lexicon rewrite a sentence only on its way to the engine (normalise.engine_text). Chapters
+start at the sample where a section's announcement begins.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from renderer.labels import wording_for
-from renderer.model import Article, Block, BlockKind, Section, SectionKind
+from renderer.model import Article, Block, BlockKind, Section, SectionKind, block_runs
 from renderer.outputs.lexicon import Lexicon
 from renderer.outputs.normalise import engine_text
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechEngine, SpeechError
@@ -155,22 +156,16 @@ def build_script(article: Article, split: Callable[[str], list[str]]) -> Script:
         if section.protected and intro and not _same_words(heading, intro):
             first.append(line(intro))
         blocks: list[tuple[Line, ...]] = [tuple(first)]
-        previous: Block | None = None
-        for block in _spoken(section):
-            lines = [line(text) for text in _block_lines(block)]
-            lines = [spoken for spoken in lines if spoken]
-            stray = introduction(block.protection_kind)
-            # A run of protected blocks (a lead-in and its list) is one box: introduced once.
-            same_run = (
-                previous is not None
-                and previous.protected
-                and previous.protection_kind is block.protection_kind
-            )
-            if block.protected and not section.protected and stray and not same_run:
+        # A run of protected blocks (a lead-in and its list) is one box: introduced once.
+        for kind, run in block_runs(_spoken(section)):
+            stray = introduction(kind)
+            if stray and not section.protected:
                 blocks.append((line(stray),))
-            previous = block
-            if lines:
-                blocks.append(tuple(lines))
+            for block in run:
+                lines = [line(text) for text in _block_lines(block)]
+                lines = [spoken for spoken in lines if spoken]
+                if lines:
+                    blocks.append(tuple(lines))
         # A protected section without a heading is named as the print version labels it.
         title = heading or (
             intro.rstrip(".")

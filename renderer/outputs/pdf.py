@@ -565,7 +565,7 @@ class _Builder:
         if section.heading:
             heading = self.heading(section.heading, section.level)
             out += [self.keep_room(*heading), *heading]
-        for kind, blocks in block_runs(section):
+        for kind, blocks in block_runs(section.blocks):
             if kind is not None:
                 out += self.boxed(kind, None, section.level, blocks)
             else:
