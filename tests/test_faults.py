@@ -339,9 +339,14 @@ def test_workers_die_with_the_run_even_when_stuck_in_c_code(tmp_path: Path) -> N
     )
     try:
         started = time.monotonic()
-        while not log.exists() and process.poll() is None and time.monotonic() - started < 120:
+
+        def spinning() -> bool:
+            # The worker creates the log, then writes to it: wait for the line, not the file.
+            return log.exists() and "spinning" in log.read_text("utf-8")
+
+        while not spinning() and process.poll() is None and time.monotonic() - started < 120:
             time.sleep(0.01)
-        assert "spinning" in log.read_text("utf-8")
+        assert spinning()
         process.kill()
         process.wait(timeout=30)
         left, waited = wait_for_session_end(process.pid)
