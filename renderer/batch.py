@@ -151,11 +151,11 @@ class _MarkedEngine:
         self.description = engine.description
 
     @classmethod
-    def open(cls, busy: Any) -> _MarkedEngine:
+    def open(cls, busy: Any, name: str | None) -> _MarkedEngine:
         """This process's engine, marked; starting it is the engine's work too."""
         busy.value = 1
         try:
-            return cls(open_engine(), busy)
+            return cls(open_engine(name), busy)
         finally:
             busy.value = 0
 
@@ -235,7 +235,10 @@ def _work(
         outcome: RenderResult | Exception
         try:
             if kit is None:
-                kit = Toolkit.load(options, _MarkedEngine.open(busy) if options.speaks else None)
+                kit = Toolkit.load(
+                    options,
+                    _MarkedEngine.open(busy, options.speech.engine) if options.speaks else None,
+                )
             outcome = render_file(path, options, out_dir, slug, kit)
         except RendererError as error:
             outcome = _naming(error, path)

@@ -322,6 +322,7 @@ def _run_options(args: argparse.Namespace) -> tuple[Options, dict[str, Any]]:
             audio_url=args.audio_url,
         ),
         speech=SpeechOptions(
+            engine=pick("engine", None),
             voice=pick("voice", None),
             rate=pick("rate", DEFAULT_RATE),
             audio_format=pick("audio_format", "mp3"),
@@ -461,7 +462,7 @@ def _verify(args: argparse.Namespace, reporter: _Reporter) -> int:
 
 
 def _voices(args: argparse.Namespace, reporter: _Reporter) -> int:
-    engine = open_engine()
+    engine = open_engine(args.engine)
     voices = engine.voices()
     if args.language:
         voices = voices_for(voices, args.language)
@@ -597,6 +598,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="an http(s) address of the spoken version: printed with a QR code",
     )
     render.add_argument(
+        "--engine",
+        metavar="NAME",
+        help="the speech engine (default: espeak-ng on Linux, the system's voices elsewhere)",
+    )
+    render.add_argument(
         "--voice",
         metavar="VOICE",
         help="a voice id or language code from `renderer voices` (default: a voice for the "
@@ -681,6 +687,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     voices.add_argument("--language", metavar="CODE", help="only voices for this language")
+    voices.add_argument(
+        "--engine", metavar="NAME", help="the speech engine to ask (default: the platform's)"
+    )
     voices.set_defaults(run=_voices)
 
     pronounce = sub.add_parser(

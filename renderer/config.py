@@ -99,6 +99,7 @@ class SpeechOptions:
     audio_format: str = "mp3"
     lexicon_files: tuple[Path, ...] = ()
     split: bool = False  # also one file per section
+    engine: str | None = None  # a speech engine by name (speech.ENGINES); None: the platform's
 
     def __post_init__(self) -> None:
         low, high = RATE_RANGE
@@ -177,6 +178,7 @@ SETTINGS: dict[str, str] = {
     "font": "a TrueType font file",
     "clinic_name": "text printed under the title",
     "clinic_phone": "text printed under the title",
+    "engine": "a speech engine by name (see `renderer voices --help`)",
     "voice": "a voice id or language code from `renderer voices`",
     "rate": f"words a minute, {RATE_RANGE[0]} to {RATE_RANGE[1]}",
     "audio_format": "one of " + ", ".join(AUDIO_FORMATS),
@@ -236,7 +238,7 @@ def _setting(key: str, value: Any, path: Path) -> Any:
             value = parse_formats(",".join(value))
         elif key in {"page_size", "font_size", "theme", "clinic_name", "clinic_phone"}:
             LargePrintOptions(**{key: value})
-        elif key in {"voice", "rate", "audio_format"}:
+        elif key in {"engine", "voice", "rate", "audio_format"}:
             SpeechOptions(**{key: value})
         elif key == "target_grade":
             Options(target_grade=value)

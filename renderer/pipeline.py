@@ -83,7 +83,7 @@ class Toolkit:
         if not options.speaks:
             return cls(cues, files_sha256=hashes)
         lexicon = load_lexicon(options.speech.lexicon_files)
-        engine = engine or open_engine()
+        engine = engine or open_engine(options.speech.engine)
         voices = tuple(engine.voices())
         voice = choose_voice(voices, options.speech.voice, None) or choose_voice(voices, None, "en")
         voice = voice or (voices[0] if voices else None)

@@ -405,8 +405,9 @@ _ENGINE_PID: int | None = None
 _ENGINE_LOCK = threading.Lock()
 
 
-def open_engine() -> SpeechEngine:
-    """This process's speech engine, started on first use and kept until the process ends."""
+def open_engine(name: str | None = None) -> SpeechEngine:
+    """This process's speech engine, started on first use and kept until the process ends.
+    `name` picks one (None: the platform's own); the engine seam is built in issue 17."""
     global _ENGINE, _ENGINE_PID
     with _ENGINE_LOCK:
         if _ENGINE is not None and os.getpid() != _ENGINE_PID:
