@@ -28,6 +28,56 @@ def is_all_caps(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+# WCAG 2 level AAA: 7:1 between text and its background, for readers with low vision.
+MIN_CONTRAST = 7.0
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours (AAA body text needs 7:1)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours a handout is printed in, each #RRGGBB: text, page, and the border of a
+    protected box. Text and border reach MIN_CONTRAST against the page, or there is no theme."""
+
+    name: str
+    text: str
+    background: str
+    box: str
+
+    def __post_init__(self) -> None:
+        for part in ("text", "background", "box"):
+            if not _HEX_COLOUR.fullmatch(getattr(self, part)):
+                raise ValueError(
+                    f"theme {self.name!r}: {part} {getattr(self, part)!r} is not #RRGGBB"
+                )
+        for part in ("text", "box"):
+            ratio = contrast_ratio(getattr(self, part), self.background)
+            if ratio < MIN_CONTRAST:
+                raise ValueError(
+                    f"theme {self.name!r}: {part} {getattr(self, part)} on {self.background} has "
+                    f"a contrast of {ratio:.1f}:1, below {MIN_CONTRAST:g}:1"
+                )
+
+
+# Every output that has colours takes them from here (`--theme`, renderer.toml's `theme`).
+THEMES: dict[str, Theme] = {
+    "standard": Theme("standard", text="#000000", background="#FFFFFF", box="#000000"),
+    "cream": Theme("cream", text="#1A1A1A", background="#FDF6E3", box="#1A1A1A"),
+    "high-contrast": Theme("high-contrast", text="#FFFFFF", background="#000000", box="#FFFF00"),
+}
+
+
 class SectionKind(str, Enum):
     GENERAL = "general"
     RISK = "risk"
@@ -77,6 +127,16 @@ class Block:
     def plain_text(self) -> str:
         """Units on their own lines: after whitespace collapsing, the words as any output shows them."""
         return "\n".join(self.units())
+
+    def labelled_rows(self) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """A table's body rows, each cell with its column's header ("" where the column has
+        none): how a row is read when it is not shown as a grid, "Dose: 5 mg"."""
+        return tuple(
+            tuple(
+                (self.header[n] if n < len(self.header) else "", cell) for n, cell in enumerate(row)
+            )
+            for row in self.rows
+        )
 
 
 @dataclass(frozen=True)

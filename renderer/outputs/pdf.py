@@ -37,11 +37,13 @@ from reportlab.platypus.flowables import FrameBG
 from renderer.config import LargePrintOptions
 from renderer.labels import ENGLISH, Wording, wording_for
 from renderer.model import (
+    THEMES,
     Article,
     Block,
     BlockKind,
     Section,
     SectionKind,
+    Theme,
     block_runs,
     is_all_caps,
 )
@@ -62,33 +64,6 @@ _BOX_STROKE = 3.0  # points: a thick border that survives photocopying
 _MAX_PARAGRAPH_CHARS = 4000
 _SENTENCE_GAP = re.compile(r"[.!?…]['\"’”)\]]*\s+")
 _GAP = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    text: str
-    background: str
-    box: str
-
-
-THEMES = {
-    "standard": Theme("standard", text="#000000", background="#FFFFFF", box="#000000"),
-    "cream": Theme("cream", text="#1A1A1A", background="#FDF6E3", box="#1A1A1A"),
-    "high-contrast": Theme("high-contrast", text="#FFFFFF", background="#000000", box="#FFFF00"),
-}
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG 2 contrast ratio of two #RRGGBB colours (AAA body text needs 7:1)."""
-
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 @dataclass(frozen=True)
@@ -506,12 +481,10 @@ class _Builder:
     def table_as_lines(self, block: Block) -> list[Flowable]:
         """A table too wide for large print, read as "Header: value" lines, a group per row."""
         out: list[Flowable] = []
-        header = block.header
         style = ParagraphStyle("row", parent=self.styles.body, spaceAfter=0)
-        for row in block.rows:
+        for row in block.labelled_rows():
             lines = []
-            for i, cell in enumerate(row):
-                label = header[i] if i < len(header) and header[i] else None
+            for label, cell in row:
                 pieces = [self.fonts.markup(piece) for piece in _pieces(cell)]
                 if label:
                     pieces[0] = f"<b>{self.fonts.markup(label, bold=True)}:</b> {pieces[0]}"
@@ -519,8 +492,8 @@ class _Builder:
             group: list[Flowable] = [Paragraph(line, style) for line in lines]
             group.append(Spacer(1, self.layout.font_size))
             out.append(KeepTogether(group))
-        if not block.rows and header:
-            out.append(self.para(" ".join(header), self.styles.body))
+        if not block.rows and block.header:
+            out.append(self.para(" ".join(block.header), self.styles.body))
         return out
 
     def boxed(

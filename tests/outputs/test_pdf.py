@@ -28,9 +28,17 @@ from renderer.analysis.sections import load_cues
 from renderer.cli import main
 from renderer.config import LargePrintOptions, Options
 from renderer.errors import UsageError, VerificationError
-from renderer.model import Article, SectionKind, comparable_text, protected_passages
+from renderer.model import (
+    THEMES,
+    Article,
+    SectionKind,
+    Theme,
+    comparable_text,
+    contrast_ratio,
+    protected_passages,
+)
 from renderer.outputs import fonts
-from renderer.outputs.pdf import MIN_MARGIN, THEMES, PdfResult, build_pdf, contrast_ratio
+from renderer.outputs.pdf import MIN_MARGIN, PdfResult, build_pdf
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
 from renderer.pipeline import Toolkit, analyse, render_file
 
@@ -425,6 +433,19 @@ def test_every_theme_meets_wcag_aaa(name: str) -> None:
     theme = THEMES[name]
     assert contrast_ratio(theme.text, theme.background) >= 7
     assert contrast_ratio(theme.box, theme.background) >= 7
+
+
+@pytest.mark.parametrize(
+    ("text", "box", "problem"),
+    [
+        ("#777777", "#000000", "text #777777 on #FFFFFF has a contrast of 4.5:1, below 7:1"),
+        ("#000000", "#FFFF00", "box #FFFF00 on #FFFFFF has a contrast of 1.1:1, below 7:1"),
+        ("#000", "#000000", "text '#000' is not #RRGGBB"),
+    ],
+)
+def test_a_theme_below_wcag_aaa_cannot_be_made(text: str, box: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"theme 'pale': {problem}")):
+        Theme("pale", text=text, background="#FFFFFF", box=box)
 
 
 # -- 6. injection -----------------------------------------------------------------------------------
