@@ -122,7 +122,7 @@ def test_unexpected_errors_are_one_line_unless_verbose(
     def broken(*args: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr("renderer.cli.analyse", broken)
+    monkeypatch.setattr("renderer.pipeline.analyse", broken)
     code, _, err = run(["score", str(good)], capsys)
     assert code == 1
     assert err.splitlines() == [

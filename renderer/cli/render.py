@@ -1,0 +1,321 @@
+"""`renderer render`: a batch of articles into large-print PDFs, spoken versions and a report."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from renderer.cli.shared import (
+    Reporter,
+    add_analysis_flags,
+    inputs,
+    run_options,
+    setting,
+    stopped_by,
+    stopped_code,
+)
+from renderer.config import (
+    AUDIO_FORMATS,
+    DEFAULT_RATE,
+    DEFAULT_TIMEOUT,
+    FONT_SIZE_RANGE,
+    PAGE_SIZES,
+    RATE_RANGE,
+    THEMES,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from renderer.outputs.report import ArticleOutcome
+    from renderer.pipeline import RenderResult
+
+EXAMPLES = """\
+examples:
+  renderer render                                  content/ into output/, as `make render` does
+  renderer render handouts/ -o printed/ --page-size a4 --font-size 24 --formats pdf
+  renderer render leaflet.md --theme cream --clinic-name "Harbour Clinic" --clinic-phone "555 0100"
+  renderer render leaflet.md --audio-url https://example.org/leaflet.mp3   adds a QR code
+  renderer render leaflet.md --formats audio --voice en-us --rate 130 --split-audio
+  renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
+  renderer render prospecto.html     in the page's language (lang="es-MX"): labels, voice, cues
+  renderer render leaflet.md --formats pdf,audio,daisy   adds a DAISY 2.02 book in <slug>/daisy/
+  renderer render handouts/ --jobs 4 --force      render all again, four at a time
+  renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
+
+Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section),
+<slug>.transcript.txt and manifest.json (with daisy, also daisy/ncc.html and its files),
+written only once they have been read back and every protected passage found whole;
+OUTPUT/report.html, .csv and .json cover the batch. An article unchanged since the last run is
+skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still rendered);
+2 usage error; 3 a required dependency (the speech engine) is missing; 130 stopped by Ctrl-C,
+143 by SIGTERM (what is finished is kept whole; run again to finish).
+"""
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    render = sub.add_parser(
+        "render",
+        parents=[common],
+        help="write a large-print PDF and a spoken version of each article",
+        description="Render articles as large-print PDF handouts (18 pt and up, sans-serif, "
+        "left aligned, high contrast) with safety sections boxed, and as spoken MP3 with a "
+        "chapter per section and a transcript; safety sections are kept whole in every output.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("content")],
+        metavar="PATH",
+        help="files or folders (default: content/)",
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="where the outputs go (default: output/)",
+    )
+    render.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="outputs to write, comma-separated: pdf, audio, daisy (a DAISY 2.02 talking book "
+        "in <slug>/daisy/) (default: pdf,audio)",
+    )
+    render.add_argument("--page-size", choices=PAGE_SIZES, help="paper (default: letter)")
+    low, high = FONT_SIZE_RANGE
+    render.add_argument(
+        "--font-size",
+        type=float,
+        metavar="PT",
+        help=f"body text size, {low:g} to {high:g} (default: 18); nothing on the page is smaller",
+    )
+    render.add_argument(
+        "--theme",
+        choices=THEMES,
+        help="standard (default): black on white, for print; cream: dark on cream, less glare; "
+        "high-contrast: light on black, for screens (all at least 7:1)",
+    )
+    render.add_argument(
+        "--font",
+        type=Path,
+        metavar="TTF",
+        help="a clinic's own TrueType font instead of Atkinson Hyperlegible, which comes with "
+        "pip (its bold is found beside it, e.g. Name-Bold.ttf)",
+    )
+    render.add_argument("--clinic-name", metavar="NAME", help="printed under the title")
+    render.add_argument("--clinic-phone", metavar="PHONE", help="printed under the title")
+    render.add_argument(
+        "--audio-url",
+        metavar="URL",
+        help="an http(s) address of the spoken version: printed with a QR code",
+    )
+    render.add_argument(
+        "--engine",
+        metavar="NAME",
+        help="the speech engine (default: espeak-ng on Linux, the system's voices elsewhere)",
+    )
+    render.add_argument(
+        "--voice",
+        metavar="VOICE",
+        help="a voice id or language code from `renderer voices` (default: a voice for the "
+        "article's language)",
+    )
+    low_rate, high_rate = RATE_RANGE
+    render.add_argument(
+        "--rate",
+        type=int,
+        metavar="WPM",
+        help=f"speaking rate in words a minute, {low_rate} to {high_rate} (default: {DEFAULT_RATE}, "
+        "slower than the engine's 200 so that listeners can follow)",
+    )
+    render.add_argument(
+        "--audio-format",
+        choices=AUDIO_FORMATS,
+        help="mp3: 64 kbit/s CBR mono with ID3 chapters (default); wav: 16-bit with cue points",
+    )
+    render.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a TOML file of pronunciations to add to the defaults; may be given more than once",
+    )
+    render.add_argument(
+        "--split-audio",
+        action="store_true",
+        help="also write one audio file per section, in OUTPUT/<slug>/sections/",
+    )
+    render.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="articles rendered at once, in separate processes (default: the number of cores)",
+    )
+    render.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"stop an article that takes longer than this in a worker process, report it and "
+        f"go on with the others (default: {DEFAULT_TIMEOUT:g}); `--jobs 1 --formats pdf` "
+        "renders without workers, and so without a limit",
+    )
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="render every article, even one unchanged since the last run",
+    )
+    render.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+    add_analysis_flags(render)
+    render.set_defaults(run=run)
+
+
+def _summary(result: RenderResult) -> str:
+    parts = []
+    if result.pages is not None:
+        parts.append(f"PDF {result.pages} pages")
+    if result.audio_seconds is not None:
+        minutes, seconds = divmod(round(result.audio_seconds), 60)
+        parts.append(f"audio {minutes}:{seconds:02d} read by {result.voice}")
+    if result.book_headings is not None:
+        parts.append(f"DAISY book of {result.book_headings} headings")
+    return "; ".join(parts)
+
+
+class _Progress:
+    """A bar with the article count and time left on a terminal; a line per article otherwise
+    (CI, cron); errors only with --quiet."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.bar: Progress | None = None
+        self.quiet = quiet
+        if not quiet and sys.stderr.isatty() and total > 1:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task: TaskID = self.bar.add_task("Rendering", total=total)
+            self.bar.start()
+
+    def done(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, highlight=False, markup=False)
+            self.bar.advance(self.task)
+        elif not self.quiet:
+            print(line, flush=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from renderer.batch import default_jobs, render_all
+    from renderer.errors import OutputError, UsageError
+    from renderer.outputs.files import check_writable
+    from renderer.outputs.report import ReportEntry, summarise, write_reports
+    from renderer.pipeline import RenderResult, Toolkit
+
+    options, settings = run_options(args)
+    jobs = setting(args, settings, "jobs", default_jobs())
+    if jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+    timeout = setting(args, settings, "timeout", DEFAULT_TIMEOUT)
+    if not timeout > 0:
+        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+    kit = Toolkit.load(options)  # a missing engine or unknown voice stops the run here, once
+    notes: list[str] = []
+    files = inputs(args.paths, reporter, notes)
+    for note in notes:
+        reporter.note(note)
+    check_writable(args.output)  # a folder that cannot take files: one line, not one per article
+    entries: dict[Path, ReportEntry] = {}  # not the results: they hold each article's text
+    progress = _Progress(len(files), args.quiet)
+    results = render_all(
+        files, options, args.output, kit, jobs=jobs, force=args.force, timeout=timeout
+    )
+    try:
+        with contextlib.closing(results):
+            for path, outcome in results:
+                entries[path] = summarise(_report_outcome(path, outcome), options.target_grade)
+                if isinstance(outcome, OutputError) and _output_full(args.output):
+                    # A full disk or a folder gone read-only fails every article after this
+                    # one, and the reports too: stop here, in one line.
+                    done = sum(e.status != "failed" for e in entries.values())
+                    reporter.failed(
+                        OutputError(
+                            f"{outcome.message}; stopped with {done} of {len(files)} articles "
+                            "rendered (run again when it can be written: what is done is skipped)",
+                            outcome.path,
+                        )
+                    )
+                    progress.stop()
+                    return reporter.exit_code
+                if not isinstance(outcome, RenderResult):
+                    reporter.failed(outcome, path)
+                    continue
+                for warning in outcome.warnings:
+                    reporter.warn(path, warning)
+                progress.done(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
+    except KeyboardInterrupt as stop:
+        progress.stop()
+        print(
+            f"renderer: {stopped_by(stop)} after {len(entries)} of {len(files)} articles; the "
+            "files written are complete and nothing half-written is left",
+            file=sys.stderr,
+        )
+        return stopped_code(stop)
+    progress.stop()
+    ordered = [entries[path] for path in files if path in entries]
+    reports = write_reports(args.output, ordered, options.target_grade)
+    if not args.quiet:
+        counts = Counter(entry.status for entry in ordered)
+        rendered, skipped, failed = counts["rendered"], counts["skipped"], counts["failed"]
+        print(
+            f"Rendered {rendered}, skipped {skipped} unchanged, failed {failed} of {len(files)} "
+            f"articles into {args.output}/ (report: {reports[-1]})"
+        )
+    return reporter.exit_code
+
+
+def _output_full(folder: Path) -> bool:
+    """Whether the output folder can no longer take any file (after an article failed to write)."""
+    from renderer.errors import OutputError
+    from renderer.outputs.files import check_writable
+
+    try:
+        check_writable(folder)
+    except OutputError:
+        return True
+    return False
+
+
+def _report_outcome(path: Path, outcome: RenderResult | Exception) -> ArticleOutcome:
+    from renderer.outputs.report import ArticleOutcome
+    from renderer.pipeline import RenderResult
+
+    if isinstance(outcome, RenderResult):
+        return ArticleOutcome(str(path), outcome.slug, outcome.manifest)
+    return ArticleOutcome(str(path), None, None, str(outcome))

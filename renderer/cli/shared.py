@@ -1,0 +1,185 @@
+"""What every subcommand shares: one line per failure on stderr, exit codes, the options from
+renderer.toml and flags, the input files, and drawing with rich.
+
+Kept light: `renderer --help` imports this module, so anything slow to import (rich, the
+loaders, the pipeline) is imported inside the function that needs it."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from renderer.config import CONFIG_NAME, DEFAULT_TARGET_GRADE
+from renderer.errors import RendererError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from renderer.config import Options
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+class Reporter:
+    """Writes failures as one line each on stderr and remembers the worst exit code."""
+
+    def __init__(self, verbose: bool, stream: TextIO) -> None:
+        self.verbose = verbose
+        self.stream = stream
+        self.exit_code = EXIT_OK
+
+    def warn(self, path: Path, message: str) -> None:
+        print(f"renderer: warning: {path}: {message}", file=self.stream)
+
+    def note(self, message: str) -> None:
+        print(f"renderer: note: {message}", file=self.stream)
+
+    def failed(self, error: BaseException, path: Path | None = None) -> None:
+        if isinstance(error, RendererError):
+            line = str(error)
+            code = error.exit_code
+        else:
+            where = f"{path}: " if path else ""
+            line = f"{where}unexpected {type(error).__name__}: {error}"
+            if not self.verbose:
+                line += " (run with --verbose for the traceback)"
+            code = EXIT_FAILED
+        if self.verbose:
+            traceback.print_exception(type(error), error, error.__traceback__, file=self.stream)
+        print(f"renderer: {line}", file=self.stream)
+        self.exit_code = max(self.exit_code, code)
+
+
+def inputs(paths: Sequence[Path], reporter: Reporter, notes: list[str] | None = None) -> list[Path]:
+    """The files the paths name (folders walked); a path that fails is reported and skipped."""
+    from renderer.loaders import find_inputs, unique_paths
+
+    files: list[Path] = []
+    for arg in paths:
+        try:
+            files.extend(find_inputs([arg], notes))
+        except RendererError as error:
+            reporter.failed(error)
+    return unique_paths(files)
+
+
+def print_rich(draw: Callable[[Console], None]) -> None:
+    """Draw with rich into a buffer and write it to stdout in one go: rich turns a closed pipe
+    (`renderer score ... | head`) into exit code 1 of its own."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size((140, 24)).columns if tty else 140
+    draw(Console(file=buffer, width=width, highlight=False, force_terminal=tty))
+    sys.stdout.write(buffer.getvalue())
+
+
+def setting(args: argparse.Namespace, settings: dict[str, Any], key: str, default: Any) -> Any:
+    """A flag's value if it was given, else renderer.toml's, else the built-in default."""
+    value = getattr(args, key)
+    if value is None or value == []:
+        return settings.get(key, default)
+    return value
+
+
+def run_options(args: argparse.Namespace) -> tuple[Options, dict[str, Any]]:
+    """Options from defaults < renderer.toml (or --config) < the command line's flags, and the
+    file's settings."""
+    from renderer.config import (
+        DEFAULT_FORMATS,
+        DEFAULT_RATE,
+        LargePrintOptions,
+        Options,
+        SpeechOptions,
+        load_settings,
+        parse_formats,
+    )
+
+    settings, _ = load_settings(args.config)
+
+    def pick(key: str, default: Any) -> Any:
+        return setting(args, settings, key, default)
+
+    if args.command != "render":
+        return Options(
+            target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
+            cue_files=tuple(pick("cues", [])),
+        ), settings
+    formats = (
+        parse_formats(args.formats) if args.formats else settings.get("formats", DEFAULT_FORMATS)
+    )
+    options = Options(
+        target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
+        cue_files=tuple(pick("cues", [])),
+        formats=formats,
+        print=LargePrintOptions(
+            page_size=pick("page_size", "letter"),
+            font_size=pick("font_size", 18.0),
+            theme=pick("theme", "standard"),
+            font=pick("font", None),
+            clinic_name=pick("clinic_name", None),
+            clinic_phone=pick("clinic_phone", None),
+            audio_url=args.audio_url,
+        ),
+        speech=SpeechOptions(
+            engine=pick("engine", None),
+            voice=pick("voice", None),
+            rate=pick("rate", DEFAULT_RATE),
+            audio_format=pick("audio_format", "mp3"),
+            lexicon_files=tuple(pick("lexicon", [])),
+            split=args.split_audio,
+        ),
+    )
+    return options, settings
+
+
+def add_analysis_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that change what an article's analysis finds: score and render take them."""
+    parser.add_argument(
+        "--target-grade",
+        type=float,
+        metavar="GRADE",
+        help=f"US school grade a section should not read above (default: "
+        f"{DEFAULT_TARGET_GRADE:g}, the NIH ceiling for patient material)",
+    )
+    parser.add_argument(
+        "--cues",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a TOML file of extra section cues (headings, phrases) to add to the defaults; "
+        "may be given more than once",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"a clinic's defaults (default: ./{CONFIG_NAME} if there is one); flags override it",
+    )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a CI job's time limit): stopped as Ctrl-C stops."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stopped_by(stop: KeyboardInterrupt) -> str:
+    return "stopped by SIGTERM" if isinstance(stop, Terminated) else "interrupted"
+
+
+def stopped_code(stop: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports a command a signal ended."""
+    return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
