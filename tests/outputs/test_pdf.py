@@ -639,6 +639,31 @@ def test_another_process_gives_the_same_bytes(tmp_path: Path) -> None:
     assert written.read_bytes() == rendered(path).result.data
 
 
+@pytest.mark.parametrize(
+    ("audio_url", "expected"),
+    [(None, "[]"), ("https://example.org/a.mp3", "['reportlab.graphics.barcode.qr']")],
+    ids=["no-audio-link", "audio-link"],
+)
+def test_reportlab_graphics_are_imported_only_to_draw_a_qr_code(
+    audio_url: str | None, expected: str
+) -> None:
+    # They are needed for --audio-url alone: `score` and a plain handout start without them.
+    code = (
+        "import sys\n"
+        "from renderer.config import LargePrintOptions\n"
+        "from renderer.model import Article, Block, BlockKind, Section\n"
+        "from renderer.outputs.pdf import build_pdf\n"
+        "section = Section(0, 'Dose', (Block(BlockKind.PARAGRAPH, 'Take one.'),))\n"
+        "article = Article('a.md', 'Title', 'en', (section,))\n"
+        f"build_pdf(article, LargePrintOptions(audio_url={audio_url!r}))\n"
+        "print([m for m in sorted(sys.modules) if m == 'reportlab.graphics.barcode.qr'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=REPO, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == expected
+
+
 # -- 10. protected boxes ----------------------------------------------------------------------------
 
 

@@ -7,8 +7,6 @@ import re
 import unicodedata
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
@@ -297,6 +295,11 @@ class Builder:
 
     def qr_code(self, url: str) -> Flowable:
         """A 2-inch QR code of `url` in the theme's text colour."""
+        # Imported here: the QR widget brings reportlab's graphics and all its barcodes, and
+        # only a handout with an audio link (--audio-url) needs them; `score` never does.
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
         size = 2 * inch
         widget = QrCodeWidget(url, barLevel="M")
         x1, y1, x2, y2 = widget.getBounds()
