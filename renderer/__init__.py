@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from renderer.version import VERSION
 
 if TYPE_CHECKING:  # what mypy and editors see
+    from renderer.analysis.article import analyse
     from renderer.analysis.sections import CueSet, classify_article, load_cues
     from renderer.batch import render_all
     from renderer.config import LargePrintOptions, Options, SpeechOptions
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # what mypy and editors see
         article_to_json,
         protected_passages,
     )
-    from renderer.pipeline import RenderResult, Toolkit, analyse, render_file
+    from renderer.pipeline import RenderResult, Toolkit, render_file
     from renderer.verify import VerifyReport, verify_tree
 
 # The public names, imported when first used: `renderer --help` and `renderer score` must not pay
@@ -60,7 +61,7 @@ _WHERE = {
     "protected_passages": "renderer.model",
     "RenderResult": "renderer.pipeline",
     "Toolkit": "renderer.pipeline",
-    "analyse": "renderer.pipeline",
+    "analyse": "renderer.analysis.article",
     "render_file": "renderer.pipeline",
     "VerifyReport": "renderer.verify",
     "verify_tree": "renderer.verify",

@@ -78,7 +78,7 @@ def render_all(
     _remove_partial_files(out_dir, slugs.values())
     todo = []
     for path in paths:
-        skipped = None if force else up_to_date(path, options, out_dir, slugs[path], kit)
+        skipped = None if force else up_to_date(path, options, out_dir / slugs[path], kit)
         if skipped is not None:
             yield path, skipped
         else:

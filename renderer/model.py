@@ -337,6 +337,7 @@ def _block_json(block: Block) -> dict[str, Any]:
     else:
         out["text"] = block.text
     if block.protected:
+        out["protection_kind"] = (block.protection_kind or SectionKind.RISK).value
         out["reason"] = block.reason
     return out
 
@@ -414,3 +415,192 @@ def article_to_json(article: Article) -> dict[str, Any]:
             "readability": _readability_json(doc) if doc else None,
         },
     }
+
+
+# --- Reading the analysis JSON back ---------------------------------------------------------
+#
+# `renderer verify` and the report read an article from the manifest that recorded it, not from
+# its source (which may have changed or gone): article_from_json is article_to_json's inverse, so
+# that every reader works on the same typed Article as the renderer did.
+
+_SCORES = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "smog_index",
+    "gunning_fog",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "dale_chall_readability_score",
+    "grade",
+)
+_READABILITY_KEYS = {
+    *_SCORES,
+    "meets_target",
+    "reliable",
+    "hardest_sentences",
+    "difficult_words",
+    "grade_from",
+}
+
+
+def _get(data: Any, key: str, kind: Any) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise ValueError(f"{key!r} is missing")
+    value = data[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"{key!r} is of the wrong type")
+    return value
+
+
+def _optional(data: Any, key: str, kind: Any) -> Any:
+    return None if data.get(key) is None else _get(data, key, kind)
+
+
+def _texts(data: Any, key: str) -> tuple[str, ...]:
+    values = _get(data, key, list)
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{key!r} must be a list of text")
+    return tuple(values)
+
+
+def _readability_from_json(data: Any, words: int, sentences: int) -> Readability:
+    own = tuple(
+        (key, float(value))
+        for key, value in data.items()
+        if key not in _READABILITY_KEYS and isinstance(value, (int, float))
+    )
+    hardest = tuple(
+        HardSentence(_get(s, "text", str), _get(s, "grade", float))
+        for s in _get(data, "hardest_sentences", list)
+    )
+    scores = [_get(data, key, float) for key in _SCORES]
+    reading_ease, kincaid, smog, fog, coleman, ari, dale_chall, grade = scores
+    return Readability(
+        reading_ease,
+        kincaid,
+        smog,
+        fog,
+        coleman,
+        ari,
+        dale_chall,
+        grade,
+        meets_target=_get(data, "meets_target", bool),
+        reliable=_get(data, "reliable", bool),
+        words=words,
+        sentences=sentences,
+        hardest_sentences=hardest,
+        difficult_words=_texts(data, "difficult_words"),
+        own_scores=own,
+        grade_from=_get(data, "grade_from", str),
+    )
+
+
+def block_from_json(data: Any) -> Block:
+    kind = BlockKind(_get(data, "kind", str))
+    protected = _get(data, "protected", bool)
+    reason = _optional(data, "reason", str) if protected else None
+    kind_name = _optional(data, "protection_kind", str) if protected else None
+    protection = SectionKind(kind_name) if kind_name else None
+    if kind is BlockKind.LIST:
+        items = tuple(
+            ListItem(_get(i, "text", str), _get(i, "depth", int)) for i in _get(data, "items", list)
+        )
+        ordered = _get(data, "ordered", bool)
+        return Block(
+            kind,
+            items=items,
+            ordered=ordered,
+            protected=protected,
+            protection_kind=protection,
+            reason=reason,
+        )
+    if kind is BlockKind.TABLE:
+        rows = tuple(_texts({"row": row}, "row") for row in _get(data, "rows", list))
+        header = _texts(data, "header")
+        return Block(
+            kind,
+            header=header,
+            rows=rows,
+            protected=protected,
+            protection_kind=protection,
+            reason=reason,
+        )
+    text = _get(data, "text", str)
+    return Block(kind, text, protected=protected, protection_kind=protection, reason=reason)
+
+
+def article_from_json(data: Any) -> Article:
+    """The Article an analysis JSON (article_to_json) records. Raises ValueError when the JSON
+    is not of that shape. The `protected` list is derived (protected_passages) and not read:
+    a reader compares it with what the JSON records."""
+    sections = []
+    for item in _get(data, "sections", list):
+        readability = _optional(item, "readability", dict)
+        words, sentences = _get(item, "words", int), _get(item, "sentences", int)
+        sections.append(
+            Section(
+                index=_get(item, "index", int),
+                heading=_optional(item, "heading", str),
+                blocks=tuple(block_from_json(b) for b in _get(item, "blocks", list)),
+                level=_get(item, "level", int),
+                kind=SectionKind(_get(item, "kind", str)),
+                protected=_get(item, "protected", bool),
+                reason=_optional(item, "reason", str),
+                readability=(
+                    None
+                    if readability is None
+                    else _readability_from_json(readability, words, sentences)
+                ),
+            )
+        )
+    document = _get(data, "document", dict)
+    readability = _optional(document, "readability", dict)
+    return Article(
+        source=_get(data, "source", str),
+        title=_get(data, "title", str),
+        language=_get(data, "language", str),
+        sections=tuple(sections),
+        dropped=tuple(
+            DroppedRegion(
+                _get(d, "region", str),
+                _get(d, "text", str),
+                _get(d, "before_main", bool),
+                _get(d, "kept", bool),
+            )
+            for d in _get(data, "dropped", list)
+        ),
+        readability=(
+            None
+            if readability is None
+            else _readability_from_json(
+                readability, _get(document, "words", int), _get(document, "sentences", int)
+            )
+        ),
+        repairs=_texts(data, "repairs"),
+        language_source=_get(data, "language_source", str),
+        check_these=tuple(
+            CheckSentence(
+                _get(c, "section", int),
+                _optional(c, "heading", str),
+                _get(c, "text", str),
+                SectionKind(_get(c, "kind", str)),
+                _get(c, "cue", str),
+            )
+            for c in _get(data, "check_these", list)
+        ),
+        overrides=tuple(
+            Override(
+                _get(o, "pin", str),
+                _get(o, "action", str),
+                _get(o, "pin_file", str),
+                _get(o, "section", int),
+                _optional(o, "heading", str),
+                _optional(o, "block", int),
+                _get(o, "before", str),
+                _get(o, "after", str),
+            )
+            for o in _get(data, "overrides", list)
+        ),
+    )

@@ -5,23 +5,37 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-from renderer.analysis.readability import score_article
-from renderer.analysis.review import PinFile, apply_pins, check_these, read_pin_file
-from renderer.analysis.sections import CueSet, classify_article, load_cues
+from renderer.analysis.article import analyse
+from renderer.analysis.review import read_pin_file
+from renderer.analysis.sections import CueSet, load_cues
 from renderer.analysis.sentences import split_sentences
-from renderer.config import Options, options_to_json
-from renderer.errors import ConfigError, VerificationError
-from renderer.labels import has_wording, wording_for
-from renderer.loaders import load_article, read_input
-from renderer.model import Article, ProtectedPassage, article_to_json, protected_passages
+from renderer.config import FORMATS, Options
+from renderer.errors import RendererError, VerificationError
+from renderer.labels import has_wording
+from renderer.loaders import read_input
+from renderer.manifest import (
+    TRANSCRIPT,
+    AudioOutput,
+    BookOutput,
+    Fingerprint,
+    Manifest,
+    Output,
+    PdfOutput,
+    family,
+    file_name,
+    file_sha256,
+    previous,
+    remove_stale,
+    still_good,
+)
+from renderer.manifest import Chapter as ManifestChapter
+from renderer.manifest import up_to_date as up_to_date_manifest
+from renderer.model import Article, article_from_json, article_to_json
 from renderer.outputs.audio import (
     Script,
     Speech,
@@ -30,24 +44,21 @@ from renderer.outputs.audio import (
     encode_mp3,
     encode_sections,
     encode_wav,
-    read_audio,
     synthesise,
 )
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-from renderer.outputs.daisy import NCC, BookInfo, build_book, check_book
-from renderer.outputs.files import atomic_write, json_bytes, sha256_hex, slug_text
+from renderer.outputs.daisy import NCC, BookInfo, build_book, claimed_ms
+from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
 from renderer.outputs.proof import (
-    ExpectedText,
-    audio_problems,
-    body_text,
-    complete_text_check,
-    complete_text_problems,
-    expected_text,
-    missing_passages,
-    pdf_pages,
-    shown_as,
+    Expected,
+    Findings,
+    prove_audio,
+    prove_book,
+    prove_pdf,
+    prove_readable_audio,
+    prove_transcript,
     unprintable_chars,
 )
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
@@ -90,39 +101,23 @@ class Toolkit:
         return cls(cues, lexicon, engine, voices, voice, hashes)
 
 
-def analyse(
-    path: Path,
-    options: Options,
-    cues: CueSet | None = None,
-    data: bytes | None = None,
-    pins: PinFile | None = None,
-) -> Article:
-    """The full analysis of one input file; pass `cues` to reuse them across a batch, and
-    `data` when the file's bytes are already read, with `pins` its pin file as read then (None:
-    it has none). Without `data`, the pin file beside `path` is read here."""
-    article = load_article(path, data)
-    cues = cues if cues is not None else load_cues(options.cue_files)
-    article = classify_article(article, cues)
-    pin_file = read_pin_file(path) if data is None else pins
-    if pin_file is not None:
-        article = apply_pins(article, pin_file)
-    article = replace(article, check_these=check_these(article, cues))
-    return score_article(article, options.target_grade)
-
-
 @dataclass(frozen=True)
 class RenderResult:
     """What one article became: `files` maps each output ("pdf", "mp3" or "wav",
-    "transcript.txt", "sections/01-....mp3") to where it was written; `manifest` is what
-    manifest.json says (`skipped` when an unchanged article was not rendered again);
-    `warnings` are the outputs' own (a glyph no font has, a language no voice speaks)."""
+    "transcript.txt", "sections/01-....mp3", "daisy/ncc.html" ...) to where it is; `manifest`
+    is what its manifest.json says (status "skipped" when an unchanged article was not rendered
+    again); `warnings` are this run's outputs' own (a glyph no font has, a language no voice
+    speaks)."""
 
     source: Path
     slug: str
     files: dict[str, Path]
-    manifest: dict[str, Any]
+    manifest: Manifest
     warnings: tuple[str, ...] = ()
-    skipped: bool = False
+
+    @property
+    def skipped(self) -> bool:
+        return self.manifest.status == "skipped"
 
     @property
     def pdf(self) -> Path | None:
@@ -133,88 +128,88 @@ class RenderResult:
         return self.files.get("mp3") or self.files.get("wav")
 
     @property
-    def _audio_entry(self) -> dict[str, Any] | None:
-        outputs = self.manifest["outputs"]
-        entry: dict[str, Any] | None = outputs.get("mp3") or outputs.get("wav")
-        return entry
-
-    @property
     def transcript(self) -> Path | None:
-        return self.files.get("transcript.txt")
+        return self.files.get(TRANSCRIPT)
 
     @property
     def pages(self) -> int | None:
-        pdf = self.manifest["outputs"].get("pdf")
-        return int(pdf["pages"]) if pdf else None
+        entry = self.manifest.pdf
+        return entry.pages if entry else None
 
     @property
     def audio_seconds(self) -> float | None:
-        return float(self._audio_entry["seconds"]) if self._audio_entry else None
+        entry = self.manifest.audio
+        return entry.seconds if entry else None
 
     @property
     def book_headings(self) -> int | None:
-        book = self.manifest["outputs"].get(f"{DAISY_FOLDER}/{NCC}")
-        return len(book["headings"]) if book else None
+        entry = self.manifest.book
+        return len(entry.headings) if entry else None
 
     @property
     def voice(self) -> str | None:
-        return str(self._audio_entry["voice"]) if self._audio_entry else None
+        entry = self.manifest.audio
+        return entry.voice if entry else None
+
+    @classmethod
+    def of(
+        cls, source: Path, folder: Path, manifest: Manifest, warnings: tuple[str, ...] = ()
+    ) -> RenderResult:
+        files = {kind: folder / entry.path for kind, entry in manifest.outputs.items()}
+        return cls(source, manifest.slug, files, manifest, warnings)
 
 
-@dataclass
-class _Outputs:
-    """Files of one article, held in memory until every one of them is proven, with what the
-    manifest says of each and the checks they passed."""
+@dataclass(frozen=True)
+class Made:
+    """What one stage made of an article: each output's entry (its file staged under a
+    temporary name, proven), the warnings it raised and the lines of what it proved."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
-    details: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
+    outputs: dict[str, Output] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
 
 
-def _fail(path: Path, what: str, problems: list[str]) -> VerificationError:
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return VerificationError(f"{what}: {problems[0]}{more}", path)
+def _proven(found: Findings, source: str, what: str) -> tuple[str, ...]:
+    """The lines of what an output's checker proved; an error naming the article when it found
+    a problem (the output is then never written under its name)."""
+    problems = found.problems
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise VerificationError(f"{what} failed its proof: {problems[0]}{more}", Path(source))
+    return tuple(found.proved)
+
+
+def _described(staging: Staging, name: str) -> tuple[str, int, str]:
+    """An output's place, size and checksum, read from its staged file."""
+    staged = staging.staged(name)
+    return name, staged.stat().st_size, file_sha256(staged)
 
 
 def _pdf(
-    article: Article,
-    passages: tuple[ProtectedPassage, ...],
-    expected: ExpectedText,
-    options: Options,
-    out: _Outputs,
-) -> None:
+    article: Article, expected: Expected, options: Options, slug: str, staging: Staging
+) -> Made:
     pdf = build_pdf(article, options.print)
-    text = body_text(pdf_pages(pdf.data), pdf.footer, wording_for(article.language))
-    # Characters no font could draw are shown as a marker; verify compares the same way.
-    unprintable = unprintable_chars(expected.printed, pdf.printable)
-    shown = shown_as(unprintable)
-    problems = missing_passages(passages, text, shown)
-    if problems:
-        raise _fail(Path(article.source), "the PDF would not hold all protected text", problems)
-    lost = complete_text_problems(expected.printed, text, shown)
-    if lost:
-        raise _fail(Path(article.source), "the PDF would lose text", lost)
-    out.files["pdf"] = pdf.data
-    out.details["pdf"] = {
-        "pages": pdf.pages,
-        "font": pdf.font,
-        "footer": pdf.footer,
-        "unprintable": unprintable,
-    }
-    out.warnings.extend(pdf.warnings)
-    out.checks.append(f"pdf: {len(passages)} protected passages whole and in order")
-    out.checks.append(f"pdf: {complete_text_check(expected.printed)}")
+    name = file_name(slug, "pdf")
+    staging.write(name, pdf.data)
+    entry = PdfOutput(
+        *_described(staging, name),
+        pages=pdf.pages,
+        font=pdf.font,
+        footer=pdf.footer,
+        unprintable=tuple(unprintable_chars(expected.text.printed, pdf.printable)),
+    )
+    checks = _proven(prove_pdf(staging.staged(name), entry, expected), article.source, "the PDF")
+    return Made({"pdf": entry}, tuple(pdf.warnings), checks)
 
 
-def _voice(article: Article, options: Options, kit: Toolkit, out: _Outputs) -> Voice:
+def _voice(article: Article, options: Options, kit: Toolkit) -> tuple[Voice, tuple[str, ...]]:
     assert kit.voice is not None
     if options.speech.voice:
-        return kit.voice
+        return kit.voice, ()
     voice = choose_voice(kit.voices, None, article.language)
     if voice is None:
-        out.warnings.append(f"no voice speaks {article.language!r}; read with {kit.voice.id}")
-    return voice or kit.voice
+        return kit.voice, (f"no voice speaks {article.language!r}; read with {kit.voice.id}",)
+    return voice, ()
 
 
 @dataclass(frozen=True)
@@ -236,77 +231,74 @@ class _Spoken:
 
 def _speak(
     article: Article,
-    passages: tuple[ProtectedPassage, ...],
-    expected: ExpectedText,
+    expected: Expected,
     options: Options,
     kit: Toolkit,
-    out: _Outputs,
-) -> _Spoken:
+    slug: str,
+    staging: Staging,
+) -> tuple[_Spoken, Made]:
     assert kit.engine is not None and kit.lexicon is not None
     script: Script = build_script(article, split_sentences)
     transcript = script.transcript()
-    problems = missing_passages(passages, transcript)
-    if problems:
-        raise _fail(
-            Path(article.source), "the transcript would not hold all protected text", problems
-        )
-    lost = complete_text_problems(expected.spoken, transcript)
-    if lost:
-        raise _fail(Path(article.source), "the transcript would lose text", lost)
-    voice = _voice(article, options, kit, out)
+    # Proved before a word is spoken: a script that lost text fails at once.
+    checks = _proven(prove_transcript(transcript, expected), article.source, "the transcript")
+    voice, warnings = _voice(article, options, kit)
     kit.engine.configure(voice.id, options.speech.rate)
     speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate)
-    out.files["transcript.txt"] = transcript.encode("utf-8")
-    out.checks.append(f"transcript: {len(passages)} protected passages whole and in order")
-    out.checks.append(f"transcript: {complete_text_check(expected.spoken)}")
+    name = file_name(slug, TRANSCRIPT)
+    staging.write(name, transcript.encode("utf-8"))
     # The tags name the clinic that made the recording, and the title as the PDF shows it.
     creator = options.print.clinic_name or CREATOR
     tags = Tags(sentence_case(article.title), creator, article.language)
-    return _Spoken(script, transcript, speech, voice, tags)
+    spoken = _Spoken(script, transcript, speech, voice, tags)
+    return spoken, Made({TRANSCRIPT: Output(*_described(staging, name))}, warnings, checks)
 
 
 def _audio(
-    article: Article, spoken: _Spoken, options: Options, kit: Toolkit, out: _Outputs
-) -> None:
+    article: Article,
+    spoken: _Spoken,
+    expected: Expected,
+    options: Options,
+    kit: Toolkit,
+    slug: str,
+    staging: Staging,
+) -> Made:
     assert kit.engine is not None
     speech_options, speech = options.speech, spoken.speech
     fmt = speech_options.audio_format
     encode = encode_mp3 if fmt == "mp3" else encode_wav
-    data = encode(speech.frames, speech.sample_rate, spoken.tags, speech.chapters)
-    titles = [c.title for c in spoken.script.chapters]
-    rate = speech_options.rate
-    facts = read_audio(data, fmt)
-    problems = audio_problems(facts, spoken.transcript, rate, titles, article.language)
-    if problems:
-        raise _fail(Path(article.source), "the spoken version failed its check", problems)
-    out.files[fmt] = data
-    out.details[fmt] = {
-        "seconds": round(speech.seconds, 3),
-        "sample_rate": speech.sample_rate,
-        "voice": spoken.voice.id,
-        "rate": rate,
-        "engine": kit.engine.description,
-        "chapters": [
-            {
-                "title": c.title,
-                "start": round(c.start / speech.sample_rate, 3),
-                "start_sample": c.start,
-                "end_sample": c.end,
-            }
+    name = file_name(slug, fmt)
+    staging.write(name, encode(speech.frames, speech.sample_rate, spoken.tags, speech.chapters))
+    rate = speech.sample_rate
+    entry = AudioOutput(
+        *_described(staging, name),
+        seconds=round(speech.seconds, 3),
+        sample_rate=rate,
+        voice=spoken.voice.id,
+        rate=speech_options.rate,
+        engine=kit.engine.description,
+        chapters=tuple(
+            ManifestChapter(c.title, round(c.start / rate, 3), c.start, c.end)
             for c in speech.chapters
-        ],
-    }
-    out.checks.append(
-        f"{fmt}: {speech.seconds:.1f} s fits {len(spoken.transcript.split())} words at {rate} "
-        f"words a minute; {len(titles)} chapters match the sections"
+        ),
     )
+    found = prove_audio(staging.staged(name), entry, expected, spoken.transcript)
+    checks = _proven(found, article.source, "the spoken version")
+    outputs: dict[str, Output] = {fmt: entry}
     if speech_options.split:
         parts = (
             spoken.section_mp3s if fmt == "mp3" else encode_sections(speech, spoken.tags, encode)
         )
         for number, (chapter, part) in enumerate(zip(speech.chapters, parts, strict=True)):
-            name = slug_text(chapter.title, 40) or "section"
-            out.files[f"sections/{number:02d}-{name}.{fmt}"] = part
+            part_name = f"sections/{number:02d}-{slug_text(chapter.title, 40) or 'section'}.{fmt}"
+            staging.write(part_name, part)
+            _proven(
+                prove_readable_audio(staging.staged(part_name), part_name),
+                article.source,
+                part_name,
+            )
+            outputs[part_name] = Output(*_described(staging, part_name))
+    return Made(outputs, (), checks)
 
 
 def _book_date(source: Path) -> str:
@@ -322,13 +314,12 @@ def _book_date(source: Path) -> str:
 
 def _daisy(
     article: Article,
-    passages: tuple[ProtectedPassage, ...],
-    expected: ExpectedText,
     spoken: _Spoken,
+    expected: Expected,
     options: Options,
     kit: Toolkit,
-    out: _Outputs,
-) -> None:
+    staging: Staging,
+) -> Made:
     assert kit.engine is not None
     clinic = options.print.clinic_name
     # The same words, voice, rate and engine give the same identifier, so a player that keeps
@@ -345,75 +336,25 @@ def _daisy(
         generator=CREATOR,
     )
     files = build_book(spoken.script, spoken.speech, info, spoken.section_mp3s)
-    check = check_book(files)
-    problems = [
-        *check.problems,
-        *missing_passages(passages, check.text),
-        *complete_text_problems(expected.spoken, check.text),
-    ]
-    titles = [c.title for c in spoken.script.chapters]
-    if list(check.headings) != titles:
-        problems.append(f"the NCC's headings {list(check.headings)} are not the sections {titles}")
-    if problems:
-        raise _fail(Path(article.source), "the DAISY book failed its check", problems)
+    names = {name: f"{DAISY_FOLDER}/{name}" for name in files}
     for name, data in files.items():
-        out.files[f"{DAISY_FOLDER}/{name}"] = data
-    out.details[f"{DAISY_FOLDER}/{NCC}"] = {
-        "seconds": check.total_ms / 1000,
-        "headings": list(check.headings),
-        "files": len(files),
-        "identifier": info.identifier,
-    }
-    out.checks.append(
-        f"daisy: {len(titles)} headings, {len(files)} files, {check.total_ms / 1000:.1f} s of "
-        f"clips; {len(passages)} protected passages whole and in order in its text"
+        staging.write(names[name], data)
+    total_ms = claimed_ms(files[NCC])
+    del files  # the book is read back from its files, one at a time
+    entry = BookOutput(
+        *_described(staging, names[NCC]),
+        seconds=total_ms / 1000,
+        headings=tuple(chapter.title for chapter in spoken.script.chapters),
+        files=len(names),
+        identifier=info.identifier,
     )
-    out.checks.append(f"daisy: {complete_text_check(expected.spoken)} in its text")
-
-
-def fingerprint(
-    source: bytes, options: Options, kit: Toolkit, pins: PinFile | None = None
-) -> dict[str, Any]:
-    """Everything an article's outputs depend on (`source` is its input file's bytes, `pins`
-    its pin file): when all of it is unchanged since the last run, rendering again would give
-    the same files."""
-    found: dict[str, Any] = {
-        "renderer": VERSION,
-        "input_sha256": sha256_hex(source),
-        "options": options_to_json(options),
-        "files_sha256": dict(kit.files_sha256),
-        "engine": kit.engine.description if kit.engine and options.speaks else None,
+    book = FileMap({name: staging.staged(kind) for name, kind in names.items()})
+    checks = _proven(prove_book(book, entry, expected), article.source, "the DAISY book")
+    outputs: dict[str, Output] = {
+        kind: entry if name == NCC else Output(*_described(staging, kind))
+        for name, kind in names.items()
     }
-    if pins is not None:  # only then: adding the key would re-render every unpinned article
-        found["pins_sha256"] = sha256_hex(pins.data)
-    return found
-
-
-def _output_name(slug: str, kind: str) -> str:
-    return kind if "/" in kind else f"{slug}.{kind}"
-
-
-def up_to_date(
-    path: Path, options: Options, out_dir: Path, slug: str, kit: Toolkit
-) -> RenderResult | None:
-    """The last run's result for an article whose input, options, renderer and engine are
-    unchanged and whose outputs are all still there, intact; None when it must be rendered."""
-    folder = out_dir / slug
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        now = fingerprint(path.read_bytes(), options, kit, read_pin_file(path))
-        if manifest.get("fingerprint") != now:
-            return None
-        files = {kind: folder / entry["path"] for kind, entry in manifest["outputs"].items()}
-        for kind, target in files.items():
-            if sha256_hex(target.read_bytes()) != manifest["outputs"][kind]["sha256"]:
-                return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError):
-        return None  # a pin file that cannot be read: rendering says why
-    manifest["status"] = "skipped"
-    manifest["reason"] = "input, options, renderer and engine unchanged since the last run"
-    atomic_write(folder / "manifest.json", json_bytes(manifest))
-    return RenderResult(path, slug, files, manifest, skipped=True)
+    return Made(outputs, (), checks)
 
 
 def _analysis_warnings(article: Article) -> list[str]:
@@ -430,27 +371,32 @@ def _analysis_warnings(article: Article) -> list[str]:
     return notes
 
 
-def _previous_outputs(folder: Path) -> set[Path]:
-    """The files the article's last complete render wrote, as its manifest lists them (only
-    those inside its folder: a manifest is not trusted to name others)."""
+def fingerprint_of(path: Path, options: Options, kit: Toolkit) -> Fingerprint:
+    """What the outputs of the article at `path` would be made from, now (raises what reading
+    the file or its pin file raises)."""
+    pins = read_pin_file(path)
+    return Fingerprint.of(
+        path.read_bytes(),
+        options,
+        kit.files_sha256,
+        kit.engine.description if kit.engine else None,
+        None if pins is None else pins.data,
+    )
+
+
+def up_to_date(path: Path, options: Options, folder: Path, kit: Toolkit) -> RenderResult | None:
+    """The last run's result for an article whose input, options, renderer and engine are
+    unchanged for every format asked for, and whose outputs are all still there, intact
+    (its manifest then says "skipped"); None when it must be rendered."""
     try:
-        outputs = json.loads((folder / "manifest.json").read_text("utf-8"))["outputs"]
-        paths = {folder / entry["path"] for entry in outputs.values()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return set()
-    inside = folder.resolve()
-    return {p for p in paths if inside in p.resolve().parents}
-
-
-def _remove_stale(folder: Path, previous: set[Path], written: Iterable[Path]) -> None:
-    """Delete what the last render wrote and this one did not (the SMIL and MP3 of a section
-    the book lost, the DAISY book or the WAV no longer asked for), then the sub-folders that
-    left empty. Files the renderer never wrote are not touched."""
-    for old in previous - set(written):
-        old.unlink(missing_ok=True)
-    for sub in {p.parent for p in previous} - {folder}:
-        with contextlib.suppress(OSError):  # still holds files
-            sub.rmdir()
+        now = fingerprint_of(path, options, kit)
+    except (OSError, RendererError):
+        return None  # a file that cannot be read: rendering says why
+    skipped = up_to_date_manifest(folder, previous(folder), now)
+    if skipped is None:
+        return None
+    skipped.write(folder)
+    return RenderResult.of(path, folder, skipped)
 
 
 def render_file(
@@ -459,61 +405,66 @@ def render_file(
     """Analyse one article and write the outputs `options.formats` asks for, each only once it
     is proven to hold every protected passage and every sentence and heading it shows whole and
     in order (none if any fails), then its manifest.json, last, so that a manifest always
-    describes complete files."""
+    describes complete files. Outputs of formats not asked for this time are kept when they
+    are still current (a `--formats pdf` reprint keeps the audio)."""
     kit = kit or Toolkit.load(options)
     # Read once: the manifest's fingerprint is of the very bytes rendered, even if the file is
     # edited while this runs (the next run then sees the change).
     source = read_input(path)
     pins = read_pin_file(path)
     article = analyse(path, options, kit.cues, source, pins)
-    passages = protected_passages(article)
-    # What every output must show is read from the very JSON the manifest records, as verify
-    # reads it: render and verify cannot expect different text.
     analysis = article_to_json(article)
-    expected = expected_text(analysis)
-    out = _Outputs()
+    # What every output must show is decided from the analysis as the manifest records it, as
+    # verify decides it: render and verify cannot expect different text.
+    expected = Expected.of(article_from_json(analysis))
+    folder = out_dir / slug
+    engine = kit.engine.description if kit.engine else None
+    now = Fingerprint.of(
+        source, options, kit.files_sha256, engine, None if pins is None else pins.data
+    )
+    last = previous(folder)
+    warnings: list[str] = []
     if not has_wording(article.language):
-        out.warnings.append(
+        warnings.append(
             f"no translation of the renderer's own words into {article.language!r}: labels, "
             "footer and spoken announcements are in English"
         )
-    if "pdf" in options.formats:
-        _pdf(article, passages, expected, options, out)
-    if options.speaks:
-        spoken = _speak(article, passages, expected, options, kit, out)
-        if "audio" in options.formats:
-            _audio(article, spoken, options, kit, out)
-        if "daisy" in options.formats:
-            _daisy(article, passages, expected, spoken, options, kit, out)
-    folder = out_dir / slug
-    previous = _previous_outputs(folder)
-    written: dict[str, Path] = {}
-    entries: dict[str, dict[str, Any]] = {}
-    for kind, data in out.files.items():
-        name = _output_name(slug, kind)
-        atomic_write(folder / name, data)
-        written[kind] = folder / name
-        entries[kind] = {
-            "path": name,
-            "bytes": len(data),
-            "sha256": sha256_hex(data),
-            **out.details.get(kind, {}),
-        }
-    warnings = [*out.warnings, *_analysis_warnings(article)]
-    manifest = {
-        "renderer": VERSION,
-        "source": str(path),
-        "slug": slug,
-        "status": "rendered",
-        "reason": None,
-        "fingerprint": fingerprint(source, options, kit, pins),
-        "analysis": analysis,
-        "outputs": entries,
-        "warnings": warnings,
-        "verification": {"passed": True, "checks": out.checks},
+    made: list[Made] = []
+    with Staging(folder) as staging:
+        if "pdf" in options.formats:
+            made.append(_pdf(article, expected, options, slug, staging))
+        if options.speaks:
+            spoken, said = _speak(article, expected, options, kit, slug, staging)
+            made.append(said)
+            if "audio" in options.formats:
+                made.append(_audio(article, spoken, expected, options, kit, slug, staging))
+            if "daisy" in options.formats:
+                made.append(_daisy(article, spoken, expected, options, kit, staging))
+        staging.commit()
+    outputs = {kind: entry for m in made for kind, entry in m.outputs.items()}
+    made_families = {family(kind) for kind in outputs}
+    kept = {
+        kind: entry
+        for kind, entry in still_good(folder, last, now).items()
+        if family(kind) not in made_families and kind not in outputs
     }
-    atomic_write(folder / "manifest.json", json_bytes(manifest))
-    _remove_stale(folder, previous, written.values())
-    # Only what went wrong in the outputs is told on the command line; the analysis notes
-    # (regions left out, short sections) are for the manifest and the report.
-    return RenderResult(path, slug, written, manifest, tuple(out.warnings))
+    outputs = {**outputs, **kept}
+    formats = [f for f in FORMATS if f in options.formats or f in {family(k) for k in kept}]
+    warnings += [w for m in made for w in m.warnings]
+    manifest = Manifest(
+        renderer=VERSION,
+        source=str(path),
+        slug=slug,
+        status="rendered",
+        reason=None,
+        fingerprint=now.with_formats(formats),
+        analysis=analysis,
+        outputs=outputs,
+        # Only what went wrong in the outputs is told on the command line; the analysis notes
+        # (regions left out, short sections) are for the manifest and the report.
+        warnings=(*warnings, *_analysis_warnings(article)),
+        checks=tuple(line for m in made for line in m.checks),
+    )
+    manifest.write(folder)
+    remove_stale(folder, last, [entry.path for entry in outputs.values()])
+    return RenderResult.of(path, folder, manifest, tuple(warnings))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import LargePrintOptions, Options
-from renderer.model import article_to_json, protected_passages
+from renderer.model import protected_passages
 from renderer.outputs.audio import build_script
 from renderer.outputs.pdf import build_pdf
 from renderer.outputs.proof import (
@@ -167,7 +167,7 @@ def check(tmp_path: Path, name: str, source: str) -> None:
     text = body_text(pdf_pages(pdf.data), pdf.footer)
     # What no font can draw is compared as the marker the PDF shows (and the manifest lists).
     assert missing_passages(passages, text, pdf.printable) == []
-    expected = expected_text(article_to_json(article_))
+    expected = expected_text(article_)
     assert complete_text_problems(expected.printed, text, pdf.printable) == []
     transcript = build_script(article_, split_sentences).transcript()
     assert missing_passages(passages, transcript) == []

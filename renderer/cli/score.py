@@ -60,9 +60,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from renderer.analysis.article import analyse
     from renderer.analysis.sections import load_cues
     from renderer.model import article_to_json
-    from renderer.pipeline import analyse
 
     options, _ = run_options(args)
     cues = load_cues(options.cue_files)

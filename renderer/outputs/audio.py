@@ -13,6 +13,7 @@ import struct
 import wave
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from renderer.labels import wording_for
@@ -445,20 +446,24 @@ class AudioFacts:
     chapters: tuple[tuple[str, float], ...]  # (title, start in seconds), in start order
 
 
-def read_audio(data: bytes, audio_format: str) -> AudioFacts:
-    """Duration, title and chapters of an MP3 or WAV this module wrote (or any other)."""
+def read_audio(audio: bytes | Path, audio_format: str) -> AudioFacts:
+    """Duration, title and chapters of an MP3 or WAV this module wrote (or any other), from its
+    bytes or its file."""
     if audio_format == "mp3":
-        return _read_mp3(data)
-    return _read_wav(data)
+        return _read_mp3(audio)
+    try:
+        return _read_wav(audio if isinstance(audio, bytes) else audio.read_bytes())
+    except OSError as exc:
+        raise SpeechError(f"the WAV cannot be read back: {exc.strerror or exc}") from None
 
 
-def _read_mp3(data: bytes) -> AudioFacts:
+def _read_mp3(data: bytes | Path) -> AudioFacts:
     from mutagen import MutagenError
     from mutagen import mp3 as mutagen_mp3
 
     reader: Any = mutagen_mp3.MP3  # untyped
     try:
-        mp3 = reader(io.BytesIO(data))
+        mp3 = reader(io.BytesIO(data) if isinstance(data, bytes) else data)
     except MutagenError as exc:
         raise SpeechError(f"the MP3 cannot be read back: {exc}") from None
     tags = mp3.tags

@@ -539,3 +539,13 @@ def _claims_clock(
         problems.append(
             f"{where}: {name} says {meta.get(name)!r}, the clips add up to {clock(actual_ms)}"
         )
+
+
+def claimed_ms(ncc: bytes) -> int:
+    """The length a book's NCC claims for the whole book (ncc:totalTime), in milliseconds; 0
+    when it claims none (check_book says what is wrong with it)."""
+    problems: list[str] = []
+    root = _parse(NCC, ncc, problems)
+    if root is None:
+        return 0
+    return _clock_ms(_metadata(root).get("ncc:totalTime", "")) or 0

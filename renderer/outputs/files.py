@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from renderer.errors import OutputError
@@ -107,3 +109,91 @@ def slug_text(text: str, limit: int = 80) -> str:
     """Lower-case ASCII letters and digits joined by hyphens: a name safe on any file system."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+class Staging:
+    """An article's outputs written under temporary names in its folder, proved there, and
+    given their final names only once every one of them has passed (`commit`); on any error,
+    or when the caller never commits, the temporary files go (`with Staging(folder) as ...`).
+
+    Outputs are written to disk as they are made, never held whole in memory: an hour of audio
+    costs a file, not a buffer."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._temporary: dict[str, Path] = {}
+        self._made: list[Path] = []  # folders made here, removed again if nothing is committed
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def path(self, name: str) -> Path:
+        """A new temporary file for the output that `commit` names `name` (relative to the
+        folder: "guide.pdf", "daisy/ncc.html"), its folders made."""
+        final = self.folder / name
+        temporary = _temporary(final)
+        try:
+            missing = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._made.extend(reversed(missing))
+            os.close(os.open(temporary, _CREATE, 0o666))
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", final) from None
+        self._temporary[name] = temporary
+        return temporary
+
+    def write(self, name: str, data: bytes) -> Path:
+        temporary = self.path(name)
+        try:
+            temporary.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", self.folder / name) from None
+        return temporary
+
+    def staged(self, name: str) -> Path:
+        return self._temporary[name]
+
+    def commit(self) -> dict[str, Path]:
+        """Flush every file to disk, then rename each to its final name; returns them."""
+        done: dict[str, Path] = {}
+        try:
+            for temporary in self._temporary.values():
+                with temporary.open("rb+") as handle:
+                    os.fsync(handle.fileno())
+            for name, temporary in list(self._temporary.items()):
+                final = self.folder / name
+                os.replace(temporary, final)
+                del self._temporary[name]
+                done[name] = final
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", self.folder) from None
+        return done
+
+    def discard(self) -> None:
+        for temporary in self._temporary.values():
+            temporary.unlink(missing_ok=True)
+        self._temporary.clear()
+        for folder in reversed(self._made):  # deepest first; one that holds files stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._made.clear()
+
+
+class FileMap(Mapping[str, bytes]):
+    """Files by name, each read only when asked for: a checker walks a talking book's files
+    one at a time without holding them all."""
+
+    def __init__(self, paths: Mapping[str, Path]) -> None:
+        self._paths = dict(paths)
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._paths[name].read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)

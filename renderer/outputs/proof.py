@@ -1,9 +1,10 @@
 """Proof from the files: read an output's text back and check that every protected passage, and
 every sentence and heading the output is meant to show, is in it whole and in order.
 
-What each output shows of an article is decided here once, from the analysis JSON that the
-manifest embeds, so that render (before writing) and `renderer verify` (from the files alone)
-expect exactly the same text."""
+What each output shows of an article is decided here once (Expected), and each output's checker
+takes it: render runs the checker on the files before they get their final names, `renderer
+verify` on the files alone, with the article read back from the manifest. So the two cannot
+expect different text or check it differently."""
 
 from __future__ import annotations
 
@@ -11,22 +12,33 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from renderer.labels import ENGLISH, Wording
-from renderer.model import ProtectedPassage, SectionKind, comparable_text
-from renderer.outputs.audio import AudioFacts, pause_seconds
+from renderer.labels import ENGLISH, Wording, wording_for
+from renderer.manifest import AudioOutput, BookOutput, PdfOutput
+from renderer.model import (
+    Article,
+    Block,
+    BlockKind,
+    ProtectedPassage,
+    SectionKind,
+    comparable_text,
+    protected_passages,
+)
+from renderer.outputs.audio import AudioFacts, chapter_seconds, pause_seconds, read_audio
+from renderer.outputs.daisy import check_book
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.normalise import spoken_words
 from renderer.outputs.pdf import sentence_case
+from renderer.outputs.speech import SpeechError
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    """The text layer of each page, in reading order."""
-    document = pdfium.PdfDocument(data)
+def pdf_pages(pdf: bytes | Path) -> list[str]:
+    """The text layer of each page, in reading order (of a PDF's bytes or its file)."""
+    document = pdfium.PdfDocument(pdf)
     try:
         pages = []
         for page in document:
@@ -123,12 +135,10 @@ class TextRun:
 @dataclass(frozen=True)
 class ExpectedText:
     """Everything each output must show of an article (`printed`: the PDF; `spoken`: the
-    transcript and the DAISY book's text), and the sections whose blocks do not add up to the
-    text the analysis recorded for them (a manifest edited by hand)."""
+    transcript and the talking books' text)."""
 
     printed: tuple[TextRun, ...]
     spoken: tuple[TextRun, ...]
-    mismatched: tuple[int, ...] = ()
 
 
 def complete_text_check(runs: Sequence[TextRun]) -> str:
@@ -137,76 +147,88 @@ def complete_text_check(runs: Sequence[TextRun]) -> str:
     return f"every sentence and heading of {sections} sections whole and in order"
 
 
-@dataclass(frozen=True)
-class _Block:
-    units: tuple[str, ...]  # table headers left out: they are labels
-    labels: tuple[str, ...]
-    protected: bool
-    text: str  # as model.Block.plain_text gives it
-
-
-def _get(data: Any, key: str, kind: Any) -> Any:
-    if not isinstance(data, Mapping) or not isinstance(data.get(key), kind):
-        raise ValueError(f"{key!r} is missing or of the wrong type")
-    return data[key]
-
-
-def _texts(values: Any, key: str) -> tuple[str, ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{key!r} must be a list of text")
-    return tuple(values)
-
-
-def _block(item: Any) -> _Block:
-    kind = _get(item, "kind", str)
-    protected = bool(_get(item, "protected", bool))
-    if kind == "list":
-        items = tuple(_get(entry, "text", str) for entry in _get(item, "items", list))
-        return _Block(items, (), protected, "\n".join(items))
-    if kind == "table":
-        header = [cell for cell in _texts(_get(item, "header", list), "header") if cell]
-        rows = _get(item, "rows", list)
-        cells = [cell for row in rows for cell in _texts(row, "rows") if cell]
-        return _Block(tuple(cells), tuple(header), protected, "\n".join([*header, *cells]))
-    text = _get(item, "text", str)
-    return _Block((text,) if text else (), (), protected, text)
-
-
-def expected_text(analysis: Mapping[str, Any]) -> ExpectedText:
-    """What the PDF and the spoken outputs must show of an article, read from its analysis JSON
-    (model.article_to_json), mirroring what pdf.py and audio.py are meant to render: the title,
-    then every section that is not boilerplate, its heading and every unit of its blocks; a
-    boilerplate section is not printed, and only its protected blocks (with its heading) are
-    spoken. The classifier's other judgements (protected or not) change nothing here.
-
-    Raises ValueError when the JSON is not the analysis' shape."""
-    title = _get(analysis, "title", str)
-    printed = [TextRun(None, None, None, (sentence_case(title),))]
-    spoken = [TextRun(None, None, None, (title,))]
-    mismatched = []
-    for section in _get(analysis, "sections", list):
-        index = _get(section, "index", int)
-        heading = _get(section, "heading", (str, type(None)))
-        kind = SectionKind(_get(section, "kind", str))
-        blocks = [_block(item) for item in _get(section, "blocks", list)]
-        recorded = _get(section, "text", str)
-        plain = "\n\n".join(b.text for b in blocks if b.text)  # as model.Section.plain_text
-        if plain != recorded and squeeze(plain) != squeeze(recorded):
-            mismatched.append(index)
-        if kind is not SectionKind.BOILERPLATE:
+def expected_text(article: Article) -> ExpectedText:
+    """What the PDF and the spoken outputs must show of an article, mirroring what pdf.py and
+    audio.py are meant to render: the title, then every section that is not boilerplate, its
+    heading and every unit of its blocks (a table's header cells as labels); a boilerplate
+    section is not printed, and only its protected blocks (with its heading) are spoken. The
+    classifier's other judgements (protected or not) change nothing here."""
+    printed = [TextRun(None, None, None, (sentence_case(article.title),))]
+    spoken = [TextRun(None, None, None, (article.title,))]
+    for section in article.sections:
+        index, heading, blocks = section.index, section.heading, section.blocks
+        if section.kind is not SectionKind.BOILERPLATE:
             shown = sentence_case(heading) if heading else None
             printed.append(_run(index, heading, shown, blocks))
             spoken.append(_run(index, heading, heading, blocks))
-        elif said := [b for b in blocks if b.protected]:
+        elif said := tuple(b for b in blocks if b.protected):
             # A disclaimer in a page's small print is still read (audio._spoken).
             spoken.append(_run(index, heading, heading, said))
-    return ExpectedText(tuple(printed), tuple(spoken), tuple(mismatched))
+    return ExpectedText(tuple(printed), tuple(spoken))
 
 
-def _run(index: int, name: str | None, heading: str | None, blocks: list[_Block]) -> TextRun:
-    units = tuple(unit for block in blocks for unit in block.units)
-    labels = tuple(label for block in blocks for label in block.labels)
-    return TextRun(index, name, heading, units, labels)
+def _run(index: int, name: str | None, heading: str | None, blocks: Sequence[Block]) -> TextRun:
+    units: list[str] = []
+    labels: list[str] = []
+    for block in blocks:
+        if block.kind is BlockKind.TABLE:  # a narrow page repeats the header before each value
+            labels.extend(cell for cell in block.header if cell)
+            units.extend(cell for row in block.rows for cell in row if cell)
+        else:
+            units.extend(block.units())
+    return TextRun(index, name, heading, tuple(units), tuple(labels))
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What every output of one article must hold: its protected passages, all of its text, in
+    the words the renderer adds in its language. Render builds it from the article it renders,
+    verify from the analysis the manifest records: the same article gives the same Expected."""
+
+    passages: tuple[ProtectedPassage, ...]
+    text: ExpectedText
+    wording: Wording
+    language: str
+
+    @classmethod
+    def of(cls, article: Article) -> Expected:
+        return cls(
+            protected_passages(article),
+            expected_text(article),
+            wording_for(article.language),
+            article.language,
+        )
+
+
+@dataclass
+class Findings:
+    """What one output's checker found: `problems` (none: it passed), how many checks ran, and
+    the lines a manifest records of what was proved."""
+
+    problems: list[str] = field(default_factory=list)
+    checks: int = 0
+    proved: list[str] = field(default_factory=list)
+
+    def add(self, problems: Iterable[str]) -> None:
+        self.checks += 1
+        self.problems.extend(problems)
+
+    def text_holds(
+        self,
+        expected: Expected,
+        runs: Sequence[TextRun],
+        text: str,
+        name: str,
+        shown: Callable[[str], str] = str,
+    ) -> None:
+        """Every protected passage and every sentence and heading of `runs` in `text`."""
+        self.add(missing_passages(expected.passages, text, shown))
+        self.add(complete_text_problems(runs, text, shown))
+        if not self.problems:
+            self.proved.append(
+                f"{name}: {len(expected.passages)} protected passages whole and in order"
+            )
+            self.proved.append(f"{name}: {complete_text_check(runs)}")
 
 
 def unprintable_chars(runs: Sequence[TextRun], printable: Callable[[str], str]) -> list[str]:
@@ -316,3 +338,113 @@ def audio_problems(
     ):
         problems.append(f"chapter starts {starts} are not in order within the audio")
     return problems
+
+
+def prove_pdf(path: Path, entry: PdfOutput, expected: Expected) -> Findings:
+    """The PDF read back as a reader's software reads it: its pages as the manifest says, and
+    in its text layer (without the footer and "continued" labels) every protected passage, and
+    every sentence and heading, whole and in order (characters no font could draw compared as
+    the marker the PDF shows)."""
+    found = Findings()
+    try:
+        pages = pdf_pages(path)
+    except pdfium.PdfiumError as exc:
+        found.add([f"cannot be opened as a PDF: {exc}"])
+        return found
+    wrong = [f"{len(pages)} pages, the manifest says {entry.pages}"]
+    found.add(wrong if len(pages) != entry.pages else [])
+    text = body_text(pages, entry.footer, expected.wording)
+    found.text_holds(expected, expected.text.printed, text, "pdf", shown_as(entry.unprintable))
+    return found
+
+
+def prove_transcript(text: str, expected: Expected) -> Findings:
+    """The transcript holds every protected passage, sentence and heading that is spoken."""
+    found = Findings()
+    found.text_holds(expected, expected.text.spoken, text, "transcript")
+    return found
+
+
+CHAPTER_SLACK = 0.05  # seconds a chapter may start off the manifest's time (millisecond tags)
+LENGTH_SLACK = 0.5  # an MP3 reads back a frame or two longer (encoder delay and padding)
+
+
+def prove_audio(
+    path: Path, entry: AudioOutput, expected: Expected, transcript: str | None
+) -> Findings:
+    """The spoken version read back from its file as a player reads it: a length that fits the
+    words of the transcript at its rate, its chapters the sections' titles in order and where
+    the manifest says, its sample rate and length as the manifest says."""
+    found = Findings()
+    fmt = entry.path.rsplit(".", 1)[-1]  # the file may be staged under a temporary name
+    try:
+        facts = read_audio(path, fmt)
+    except SpeechError as exc:
+        found.add([exc.message])
+        return found
+    titles = [chapter.title for chapter in entry.chapters]
+    if transcript is not None:  # its length against the words, its chapters against the titles
+        found.add(audio_problems(facts, transcript, entry.rate, titles, expected.language))
+    problems = []
+    if abs(facts.seconds - entry.seconds) > LENGTH_SLACK:
+        problems.append(f"{facts.seconds:.1f} s long, the manifest says {entry.seconds:.1f} s")
+    if facts.sample_rate != entry.sample_rate:
+        problems.append(
+            f"sampled at {facts.sample_rate} Hz, the manifest says {entry.sample_rate} Hz"
+        )
+    if [title for title, _ in facts.chapters] == titles:  # else audio_problems told
+        for (title, start), chapter in zip(facts.chapters, entry.chapters, strict=True):
+            at = chapter_seconds(chapter.start_sample, entry.sample_rate, fmt)
+            if abs(start - at) > CHAPTER_SLACK:
+                problems.append(f"chapter {title!r} starts at {start:.2f} s, not {at:.2f} s")
+    found.add(problems)
+    if not found.problems:
+        found.proved.append(
+            f"{fmt}: {facts.seconds:.1f} s fits {len(transcript.split()) if transcript else 0} "
+            f"words at {entry.rate} words a minute; {len(titles)} chapters match the sections"
+        )
+    return found
+
+
+def prove_readable_audio(path: Path, name: str) -> Findings:
+    """A section's file of --split-audio (`name`): readable is enough (the whole is checked)."""
+    found = Findings()
+    try:
+        read_audio(path, name.rsplit(".", 1)[-1])
+    except SpeechError as exc:
+        found.add([exc.message])
+    else:
+        found.add([])
+    return found
+
+
+def prove_book(
+    files: Mapping[str, bytes], entry: BookOutput | None, expected: Expected
+) -> Findings:
+    """The DAISY book read as a player would (check_book: its structure and times), its
+    headings and length against the manifest, and every protected passage, sentence and
+    heading in the text its clips read."""
+    found = Findings()
+    check = check_book(files)
+    found.add(check.problems)
+    if entry is None:
+        return found
+    problems = []
+    if list(check.headings) != list(entry.headings):
+        problems.append(
+            f"headings {list(check.headings)}, the manifest says {list(entry.headings)}"
+        )
+    if abs(check.total_ms / 1000 - entry.seconds) > 0.001:
+        problems.append(
+            f"{check.total_ms / 1000:.3f} s of clips, the manifest says {entry.seconds} s"
+        )
+    found.add(problems)
+    passed = not found.problems
+    found.text_holds(expected, expected.text.spoken, check.text, "daisy")
+    if passed and not found.problems:
+        found.proved.insert(
+            0,
+            f"daisy: {len(entry.headings)} headings, {entry.files} files, "
+            f"{check.total_ms / 1000:.1f} s of clips",
+        )
+    return found

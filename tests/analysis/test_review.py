@@ -14,7 +14,7 @@ from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.errors import ConfigError, InputError
 from renderer.model import Article, Block, BlockKind, Section, SectionKind, article_to_json
-from renderer.outputs.report import ArticleOutcome, summarise, write_reports
+from renderer.report import ArticleOutcome, summarise, write_reports
 from renderer.pipeline import Toolkit, analyse, render_file, up_to_date
 
 CUES = load_cues()
@@ -193,21 +193,21 @@ def test_editing_the_pin_file_renders_the_article_again(tmp_path: Path) -> None:
     options, kit, out_dir = Options(formats=("pdf",)), Toolkit(CUES), tmp_path / "out"
     path = write(tmp_path)
     first = render_file(path, options, out_dir, "stings", kit)
-    assert first.manifest["analysis"]["overrides"] == []
-    assert up_to_date(path, options, out_dir, "stings", kit) is not None  # unchanged: skipped
+    assert first.manifest.analysis["overrides"] == []
+    assert up_to_date(path, options, out_dir / "stings", kit) is not None  # unchanged: skipped
 
     pins_path(path).write_text('protect = ["Nettles grow along the north hedge"]\n', "utf-8")
-    assert up_to_date(path, options, out_dir, "stings", kit) is None  # pins added: render again
+    assert up_to_date(path, options, out_dir / "stings", kit) is None  # pins added: render again
     second = render_file(path, options, out_dir, "stings", kit)
-    assert [o["pin"] for o in second.manifest["analysis"]["overrides"]] == [
+    assert [o["pin"] for o in second.manifest.analysis["overrides"]] == [
         "Nettles grow along the north hedge"
     ]
-    assert up_to_date(path, options, out_dir, "stings", kit) is not None
+    assert up_to_date(path, options, out_dir / "stings", kit) is not None
 
     pins_path(path).write_text('protect = ["Wear long sleeves when you weed there"]\n', "utf-8")
-    assert up_to_date(path, options, out_dir, "stings", kit) is None  # pins edited
+    assert up_to_date(path, options, out_dir / "stings", kit) is None  # pins edited
     pins_path(path).unlink()
-    assert up_to_date(path, options, out_dir, "stings", kit) is None  # pins removed
+    assert up_to_date(path, options, out_dir / "stings", kit) is None  # pins removed
 
 
 def test_report_html_lists_check_these_pins_and_dropped_chrome(tmp_path: Path) -> None:

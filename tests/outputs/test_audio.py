@@ -304,7 +304,7 @@ def test_render_file_writes_audio_and_transcript(tmp_path: Path) -> None:
     result = render_file(FIXTURES / "stray-disclaimer.md", options, tmp_path, "stray", kit(engine))
     assert result.audio == tmp_path / "stray" / "stray.mp3"
     assert result.transcript and result.transcript.read_text("utf-8").startswith(
-        result.manifest["analysis"]["title"]
+        result.manifest.analysis["title"]
     )
     chapters = read_audio(result.audio.read_bytes(), "mp3").chapters
     parts = sorted((tmp_path / "stray" / "sections").iterdir())
@@ -339,7 +339,7 @@ def test_the_article_language_picks_the_voice(tmp_path: Path) -> None:
 def test_a_failed_audio_proof_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("renderer.pipeline.audio_problems", lambda *a, **k: ["too short"])
+    monkeypatch.setattr("renderer.outputs.proof.audio_problems", lambda *a, **k: ["too short"])
     with pytest.raises(VerificationError, match="too short"):
         render_file(
             FIXTURES / "stray-disclaimer.md", Options(), tmp_path, "s", kit(RecordingEngine())
