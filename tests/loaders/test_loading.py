@@ -70,13 +70,43 @@ def test_bad_input_is_one_clear_error_naming_the_file(
 
 
 def test_unsupported_type_names_the_supported_ones(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"supported: \.txt, .*\.md.*\.html"):
-        load_article(write(tmp_path, "a.docx", b"PK"))
+    with pytest.raises(InputError, match=r"supported: \.txt, .*\.md.*\.html.*\.docx"):
+        load_article(write(tmp_path, "a.epub", b"PK"))
+
+
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("leaflet.pdf", "copy its text into a .txt file, or save the document it was made from"),
+        ("leaflet.PDF", "copy its text into a .txt file"),
+        ("old.doc", "save it as .docx"),
+        ("handout.odt", "save it as .docx or .txt"),
+        ("letter.rtf", "save it as .docx or .txt"),
+    ],
+)
+def test_a_document_we_do_not_read_says_what_to_do(tmp_path: Path, name: str, advice: str) -> None:
+    path = write(tmp_path, name, b"%PDF-1.7 or {\\rtf1 or PK")
+    with pytest.raises(InputError) as caught:
+        load_article(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: unsupported file type '{path.suffix.lower()}': ")
+    assert advice in message and "(supported: .txt" in message
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match=r"no such file$"):
         load_article(tmp_path / "absent.md")
+
+
+@pytest.mark.parametrize("name", ["nosuchdir", "gone.pdf", "gone.odt"])
+def test_a_missing_path_says_it_is_missing_whatever_its_type(tmp_path: Path, name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_article(tmp_path / name)
+    assert str(caught.value) in (
+        f"{tmp_path / name}: no such file",
+        f"{tmp_path / name}: no such file or folder",
+    )
+    assert "unsupported" not in str(caught.value)
 
 
 def test_bad_front_matter_names_the_problem(tmp_path: Path) -> None:
@@ -93,10 +123,45 @@ def test_find_inputs_walks_folders_and_skips_hidden_and_unsupported(tmp_path: Pa
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.txt", "b.md", "sub/c.html"]
 
 
-def test_find_inputs_reports_a_folder_without_articles(tmp_path: Path) -> None:
-    (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match="no supported files"):
+def test_a_folder_of_documents_we_do_not_read_names_them_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    for name in ("b.pdf", "a.odt", "sub/c.pdf", "photo.png", ".hidden.pdf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"%PDF")
+    with pytest.raises(InputError) as caught:
         find_inputs([tmp_path])
+    message = str(caught.value)
+    assert message.startswith(
+        f"{tmp_path}: no supported files in this folder, only a.odt, b.pdf, photo.png, sub/c.pdf ("
+    )
+    assert ".odt: save it as .docx or .txt" in message and ".pdf: copy its text" in message
+    assert ".hidden" not in message and message.endswith(".html, .htm, .docx")
+    assert "\n" not in message
+
+
+def test_a_long_list_of_unread_files_is_cut_short(tmp_path: Path) -> None:
+    for n in range(8):
+        (tmp_path / f"scan-{n}.pdf").write_bytes(b"%PDF")
+    with pytest.raises(InputError, match=r"only scan-0.pdf, .* scan-4.pdf and 3 more \(\.pdf: "):
+        find_inputs([tmp_path])
+
+
+def test_an_empty_folder_says_it_is_empty(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"no files to read in this folder \(supported: \.txt"):
+        find_inputs([tmp_path])
+
+
+def test_a_document_beside_the_articles_is_noted_with_what_to_do(tmp_path: Path) -> None:
+    for name in ("a.md", "b.pdf", "c.png"):
+        (tmp_path / name).write_text("Hello.\n", encoding="utf-8")
+    notes: list[str] = []
+    assert find_inputs([tmp_path], notes) == [tmp_path / "a.md"]
+    assert notes == [
+        f"{tmp_path / 'b.pdf'}: skipped, unsupported file type '.pdf': copy its text into a "
+        ".txt file, or save the document it was made from as .docx (supported: .txt, .text, "
+        ".md, .markdown, .html, .htm, .docx)"
+    ]  # a picture beside the articles is no document: not worth a line
 
 
 def test_readable_name() -> None:
