@@ -31,8 +31,8 @@ from renderer.config import (
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from renderer.outputs.report import ArticleOutcome
     from renderer.pipeline import RenderResult
+    from renderer.report import ArticleOutcome
 
 EXAMPLES = """\
 examples:
@@ -235,8 +235,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from renderer.batch import default_jobs, render_all
     from renderer.errors import OutputError, UsageError
     from renderer.outputs.files import check_writable
-    from renderer.outputs.report import ReportEntry, summarise, write_reports
     from renderer.pipeline import RenderResult, Toolkit
+    from renderer.report import ReportEntry, summarise, write_reports
 
     options, settings = run_options(args)
     jobs = setting(args, settings, "jobs", default_jobs())
@@ -313,8 +313,8 @@ def _output_full(folder: Path) -> bool:
 
 
 def _report_outcome(path: Path, outcome: RenderResult | Exception) -> ArticleOutcome:
-    from renderer.outputs.report import ArticleOutcome
     from renderer.pipeline import RenderResult
+    from renderer.report import ArticleOutcome
 
     if isinstance(outcome, RenderResult):
         return ArticleOutcome(str(path), outcome.slug, outcome.manifest)

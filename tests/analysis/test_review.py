@@ -14,8 +14,8 @@ from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.errors import ConfigError, InputError
 from renderer.model import Article, Block, BlockKind, Section, SectionKind, article_to_json
-from renderer.report import ArticleOutcome, summarise, write_reports
 from renderer.pipeline import Toolkit, analyse, render_file, up_to_date
+from renderer.report import ArticleOutcome, summarise, write_reports
 
 CUES = load_cues()
 

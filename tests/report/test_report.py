@@ -19,7 +19,8 @@ import pytest
 from conftest import CONTENT
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
-from renderer.outputs.report import (
+from renderer.pipeline import Toolkit, render_file
+from renderer.report import (
     CSV_HEADER,
     OVER_BAR,
     REPORT_NAMES,
@@ -27,7 +28,6 @@ from renderer.outputs.report import (
     summarise,
     write_reports,
 )
-from renderer.pipeline import Toolkit, render_file
 from renderer.version import VERSION
 
 TARGET = 8.0

@@ -1,0 +1,308 @@
+"""report.html: the batch's entries as an accessible page (WCAG AAA contrast, landmarks, a
+skip link, tables with captions, no script and nothing fetched)."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from renderer.analysis.review import check_line, override_line
+from renderer.config import AUDIO_FORMATS
+from renderer.report.chart import section_chart
+from renderer.report.colours import LINK, PAGE, TEXT, VISITED
+from renderer.report.entries import BOOK_FOLDER, BOOK_NCC, ReportEntry
+from renderer.version import VERSION
+
+DROPPED_PREVIEW = 100  # characters of a left-out region shown in the HTML
+
+_CSS = f"""
+body {{ font-family: Verdana, Tahoma, Arial, sans-serif; font-size: 125%; line-height: 1.5;
+  color: {TEXT}; background: {PAGE}; margin: 0 auto; padding: 1em; max-width: 60em; }}
+h1, h2, h3, h4 {{ line-height: 1.25; }}
+h2 {{ margin-top: 2em; border-top: 3px solid {TEXT}; padding-top: 0.5em; }}
+a {{ color: {LINK}; text-decoration: underline; }}
+a:visited {{ color: {VISITED}; }}
+:focus {{ outline: 3px solid {TEXT}; outline-offset: 3px; }}
+.skip {{ position: absolute; left: -100em; }}
+.skip:focus {{ position: static; }}
+.scroll {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+caption {{ text-align: left; font-weight: bold; padding-bottom: 0.25em; }}
+th, td {{ border: 1px solid {TEXT}; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }}
+td.num {{ text-align: right; }}
+dt {{ font-weight: bold; }}
+dd {{ margin: 0 0 0.5em 1em; }}
+figure {{ margin: 1em 0; }}
+svg {{ display: block; width: 100%; max-width: 48em; height: auto; }}
+.over, .failed {{ font-weight: bold; }}
+"""
+
+
+def _e(value: object) -> str:
+    """Any value as HTML text or as an attribute value (quotes escaped too)."""
+    return html.escape(str(value), quote=True)
+
+
+def _href(path: str) -> str:
+    """A link that stays relative: every character that could start a scheme, a query or an
+    attribute is percent-encoded, and "./" keeps even a leading "/" inside the folder."""
+    return _e("./" + quote(path, safe="/"))
+
+
+def _grade_text(grade: float | None, reliable: bool | None) -> str:
+    if grade is None:
+        return "no grade"
+    return f"{grade:.1f}" if reliable else f"{grade:.1f} (rough guide)"
+
+
+def html_report(articles: Sequence[ReportEntry], target: float, counts: Counter[str]) -> bytes:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Readability report: {len(articles)} articles</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip" href="#main">Skip to the report</a>',
+        "<header>",
+        "<h1>Readability report</h1>",
+        f"<p>Target reading grade: <strong>{target:g}</strong> (US school grade). "
+        f"{len(articles)} articles: {counts['rendered']} rendered, "
+        f"{counts['skipped']} unchanged and skipped, {counts['failed']} failed. "
+        f"Made by renderer {_e(VERSION)}.</p>",
+        "</header>",
+        '<main id="main">',
+        *_summary(articles, target),
+    ]
+    for article in articles:
+        parts.extend(_article_html(article, target))
+    parts += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(parts).encode("utf-8")
+
+
+def _failed(article: ReportEntry) -> str:
+    return ' class="failed"' if article.status == "failed" else ""
+
+
+def _table(caption: str, headers: Sequence[str], rows: Sequence[str]) -> list[str]:
+    """A table that scrolls sideways on a narrow screen: `caption` is HTML, `headers` plain text
+    (one column header each) and `rows` the body's rendered `<tr>` elements."""
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+    return [
+        '<div class="scroll">',
+        "<table>",
+        f"<caption>{caption}</caption>",
+        f"<thead><tr>{head}</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ]
+
+
+_SUMMARY = (
+    "Article",
+    "Status",
+    "Words",
+    "Grade",
+    "Sections over target",
+    "Protected passages",
+    "Warnings",
+)
+_SECTIONS = ("Section", "Heading", "Kind", "Words", "Grade", "Meets target")
+_DROPPED = ("Region", "Kept?", "Text (start)")
+
+
+def _summary(articles: Sequence[ReportEntry], target: float) -> list[str]:
+    rows = []
+    for a in articles:
+        over = f"{len(a.over)} of {len(a.sections)}" if a.sections else ""
+        rows.append(
+            "<tr>"
+            f'<th scope="row"><a href="#article-{a.number}">{_e(a.heading)}</a></th>'
+            f"<td{_failed(a)}>{_e(a.status)}</td>"
+            f'<td class="num">{"" if a.words is None else a.words}</td>'
+            f'<td class="num">{_e(_grade_text(a.grade, a.grade_reliable)) if a.status != "failed" else ""}</td>'
+            f'<td class="num">{over}</td>'
+            f'<td class="num">{a.protected if a.status != "failed" else ""}</td>'
+            f'<td class="num">{len(a.warnings)}</td>'
+            "</tr>"
+        )
+    return [
+        '<section aria-labelledby="summary">',
+        '<h2 id="summary">Summary</h2>',
+        *_table(f"All {len(articles)} articles against target grade {target:g}", _SUMMARY, rows),
+        "</section>",
+    ]
+
+
+def _article_html(a: ReportEntry, target: float) -> list[str]:
+    anchor = f"article-{a.number}"
+    parts = [
+        f'<section aria-labelledby="{anchor}">',
+        f'<h2 id="{anchor}">{_e(a.heading)}</h2>',
+        "<dl>",
+        f"<dt>Source</dt><dd>{_e(a.source)}</dd>",
+        f"<dt>Status</dt><dd{_failed(a)}>{_e(a.status)}"
+        + (f": {_e(a.reason)}" if a.reason else "")
+        + "</dd>",
+    ]
+    if a.status == "failed":
+        parts += ["</dl>", "<h3>Error</h3>", f"<p>{_e(a.error)}</p>", "</section>"]
+        return parts
+    parts += [
+        f"<dt>Words</dt><dd>{'' if a.words is None else a.words}</dd>",
+        f"<dt>Reading grade of the whole article</dt><dd>{_e(_grade_text(a.grade, a.grade_reliable))}</dd>",
+        f"<dt>Protected passages</dt><dd>{a.protected}</dd>",
+        "</dl>",
+        *_files_html(a),
+        *_sections_html(a, target),
+        *_hardest_html(a),
+        *_review_html(a),
+        *_dropped_html(a),
+        "<h3>Warnings</h3>",
+        *(_list(a.warnings) if a.warnings else ["<p>None.</p>"]),
+        *_verification_html(a),
+        "</section>",
+    ]
+    return parts
+
+
+def _list(items: Sequence[str]) -> list[str]:
+    return ["<ul>", *(f"<li>{_e(item)}</li>" for item in items), "</ul>"]
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def _files_html(a: ReportEntry) -> list[str]:
+    if not a.outputs:
+        return ["<h3>Files</h3>", "<p>No files were written.</p>"]
+    items = []
+    for o in a.outputs:
+        name = _e(o.path.rsplit("/", 1)[-1])
+        if o.kind == "pdf":
+            pages = o.entry.get("pages")
+            label, more = "Large-print PDF", f"{name}, {pages} pages" if pages else name
+        elif o.kind in AUDIO_FORMATS:
+            seconds = o.entry.get("seconds")
+            label = f"Spoken version ({o.kind.upper()})"
+            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
+        elif o.kind == "transcript.txt":
+            label, more = "Transcript of the spoken version", name
+        elif o.kind == BOOK_NCC:
+            seconds = o.entry.get("seconds")
+            label = "DAISY talking book (open ncc.html in a DAISY player)"
+            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
+        elif o.kind.startswith(BOOK_FOLDER):
+            continue  # the book's SMIL, text and MP3 files: a player opens them from ncc.html
+        else:
+            label, more = f"File {_e(o.kind)}", name
+        items.append(f'<li><a href="{_href(o.path)}">{label}</a> ({more})</li>')
+    return ["<h3>Files</h3>", "<ul>", *items, "</ul>"]
+
+
+def _sections_html(a: ReportEntry, target: float) -> list[str]:
+    anchor = f"article-{a.number}"
+    if not a.sections:
+        return ["<h3>Reading grade by section</h3>", "<p>The article has no sections.</p>"]
+    rows = []
+    for s in a.sections:
+        if s.grade is None:
+            meets = "no grade"
+        else:
+            meets = '<span class="over">no, over target</span>' if s.over else "yes"
+        rows.append(
+            "<tr>"
+            f'<th scope="row">{s.index}</th>'
+            f"<td>{_e(s.heading or '(no heading)')}</td>"
+            f"<td>{_e(s.kind)}{', protected' if s.protected else ''}</td>"
+            f'<td class="num">{s.words}</td>'
+            f'<td class="num">{_e(_grade_text(s.grade, s.reliable))}</td>'
+            f"<td>{meets}</td>"
+            "</tr>"
+        )
+    return [
+        "<h3>Reading grade by section</h3>",
+        "<figure>",
+        section_chart(a.sections, target, f"{anchor}-chart"),
+        f'<figcaption id="{anchor}-chart-caption">Each bar is one section\'s reading grade; '
+        f"the dashed line is the target grade {target:g}. Bars over the target are filled and "
+        "labelled “over”; bars that meet it are white. A “~” before a grade marks a rough guide "
+        "(the section is short); “none” marks a section with no grade. "
+        "The table below gives the same figures.</figcaption>",
+        "</figure>",
+        *_table(f"Sections of “{_e(a.heading)}” against target grade {target:g}", _SECTIONS, rows),
+    ]
+
+
+def _hardest_html(a: ReportEntry) -> list[str]:
+    over = a.over
+    if not over:
+        return []
+    parts = ["<h3>Hardest sentences in sections over target</h3>"]
+    for s in over:
+        heading = f": {_e(s.heading)}" if s.heading else ""
+        grade = _e(_grade_text(s.grade, s.reliable))
+        parts.append(f"<h4>Section {s.index}{heading} — grade {grade}</h4>")
+        if not s.hardest:
+            parts.append("<p>No sentences listed.</p>")
+            continue
+        parts.append("<ol>")
+        for sentence in s.hardest:
+            grade = "no grade" if sentence.grade is None else f"grade {sentence.grade:.1f}"
+            parts.append(f"<li>{_e(sentence.text)} <span>({grade})</span></li>")
+        parts.append("</ol>")
+    return parts
+
+
+def _review_html(a: ReportEntry) -> list[str]:
+    """What a person should check: strong safety language outside every box, and the pins."""
+    parts = ["<h3>Check these: risk language not boxed</h3>"]
+    if a.check_these:
+        parts += [
+            f"<p>{len(a.check_these)} sentences carry strong risk or disclaimer language but "
+            "are not in a protected passage. Box one with a protect pin if it should be.</p>",
+            *_list([check_line(c) for c in a.check_these]),
+        ]
+    else:
+        parts.append("<p>None: every sentence with strong risk language is boxed.</p>")
+    if a.overrides:
+        parts += ["<h3>Pinned by the clinic</h3>", *_list([override_line(o) for o in a.overrides])]
+    return parts
+
+
+def _dropped_html(a: ReportEntry) -> list[str]:
+    if not a.dropped:
+        return []
+    rows = []
+    for d in a.dropped:
+        text = " ".join(d.text.split())
+        if len(text) > DROPPED_PREVIEW:
+            text = text[:DROPPED_PREVIEW].rstrip() + "…"
+        kept = "kept (safety text)" if d.kept else "left out"
+        rows.append(f"<tr><td>{_e(d.region)}</td><td>{kept}</td><td>{_e(text)}</td></tr>")
+    return [
+        "<h3>Left out as page furniture: page regions outside the article</h3>",
+        *_table(f"{len(a.dropped)} regions of the page that are not the article", _DROPPED, rows),
+    ]
+
+
+def _verification_html(a: ReportEntry) -> list[str]:
+    parts = ["<h3>Verification</h3>"]
+    if not a.verification:
+        return [*parts, "<p>No verification was recorded.</p>"]
+    passed = bool(a.verification.get("passed"))
+    parts.append(
+        "<p>Every check passed.</p>" if passed else '<p class="failed">A check failed.</p>'
+    )
+    checks = [str(c) for c in a.verification.get("checks") or []]
+    return parts + (_list(checks) if checks else [])

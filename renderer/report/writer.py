@@ -1,0 +1,32 @@
+"""Writing the batch's reports: report.json, report.csv and report.html, into the output folder,
+each deterministic (the same outcomes give the same bytes) and written whole."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from renderer.outputs.files import atomic_write
+from renderer.report.entries import ReportEntry
+from renderer.report.html import html_report
+from renderer.report.tables import csv_report, json_report
+
+REPORT_NAMES = ("report.json", "report.csv", "report.html")
+
+
+def write_reports(out_dir: Path, entries: Sequence[ReportEntry], target_grade: float) -> list[Path]:
+    """Write report.json, report.csv and report.html of `entries` (each from summarise() with
+    the same target grade) into `out_dir`, in that order; return their paths."""
+    articles = [replace(entry, number=n) for n, entry in enumerate(entries, start=1)]
+    counts = Counter(a.status for a in articles)
+    contents = (
+        json_report(articles, target_grade, counts),
+        csv_report(articles),
+        html_report(articles, target_grade, counts),
+    )
+    paths = [out_dir / name for name in REPORT_NAMES]
+    for path, data in zip(paths, contents, strict=True):
+        atomic_write(path, data)
+    return paths
