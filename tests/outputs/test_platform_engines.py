@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from renderer.errors import UsageError
-from renderer.outputs.speech import SpeechError, _PlatformDriver, engine_rate, read_speech_file
+from renderer.outputs.speech import SpeechError, engine_rate, read_speech_file
+from renderer.outputs.speech.system import PlatformDriver
 
 SAMPLES = [0, 1, -1, 1000, -32768, 32767, 258]
 
@@ -78,7 +79,7 @@ class StandInEngine:
 @pytest.mark.parametrize("kind", [None, b"NONE", b"sowt"])
 def test_macos_writes_aiff_into_a_wav_name_and_it_is_read(kind: bytes | None) -> None:
     engine = StandInEngine("nsss", lambda text: aiff(SAMPLES, kind=kind))
-    driver = _PlatformDriver(engine)
+    driver = PlatformDriver(engine)
     assert driver.synthesise("Hello.") == little_endian(SAMPLES)
     assert driver.sample_rate == 22050
 
@@ -93,7 +94,7 @@ def test_a_wav_from_the_engine_is_read_as_before() -> None:
             out.writeframes(little_endian(SAMPLES))
         return buffer.getvalue()
 
-    driver = _PlatformDriver(StandInEngine("sapi5", wav))
+    driver = PlatformDriver(StandInEngine("sapi5", wav))
     assert driver.synthesise("Hello.") == little_endian(SAMPLES)
     assert driver.sample_rate == 16000
 
@@ -109,7 +110,7 @@ def test_a_wav_from_the_engine_is_read_as_before() -> None:
 def test_audio_the_engine_wrote_wrongly_is_a_clear_error(data: bytes, message: str) -> None:
     with pytest.raises(SpeechError, match=message):
         read_speech_file(data)
-    driver = _PlatformDriver(StandInEngine("nsss", lambda text: data))
+    driver = PlatformDriver(StandInEngine("nsss", lambda text: data))
     with pytest.raises(SpeechError, match=r"no usable audio for 'Hello\.'"):
         driver.synthesise("Hello.")
 
@@ -117,7 +118,7 @@ def test_audio_the_engine_wrote_wrongly_is_a_clear_error(data: bytes, message: s
 @pytest.mark.parametrize("rate", range(80, 401, 5))
 def test_windows_speaks_near_the_rate_asked_not_at_one_speed_for_142_to_173(rate: int) -> None:
     engine = StandInEngine("sapi5", lambda text: b"")
-    _PlatformDriver(engine).configure("v1", rate)
+    PlatformDriver(engine).configure("v1", rate)
     step = engine.properties["rate"]
     spoken = 156.63 * 1.11**step  # the speed SAPI's whole step speaks at
     assert abs(spoken - rate) / rate <= 0.06
@@ -127,7 +128,7 @@ def test_rates_between_142_and_173_get_different_windows_steps() -> None:
     steps = set()
     for rate in (130, 142, 150, 160, 173, 185):
         engine = StandInEngine("sapi5", lambda text: b"")
-        _PlatformDriver(engine).configure("v1", rate)
+        PlatformDriver(engine).configure("v1", rate)
         steps.add(engine.properties["rate"])
     assert len(steps) >= 4
 
