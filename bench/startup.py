@@ -1,0 +1,354 @@
+"""Whole-process cost: the `renderer` command as a user starts it, against bare scripts doing the
+same job with the same libraries, on one long article.
+
+Run: .venv/bin/python bench/startup.py [--rounds N] [--words N] [--keep DIR]
+Builds one Markdown article of about --words words (default 6,559, the size issue 17 measured)
+from the articles in content/ (our own words, repeated in turn until long enough), then times,
+each as a fresh process and the best of --rounds runs (default 3):
+- `python -c pass`: the interpreter alone, the floor under every other line;
+- `renderer --help` (target: under 0.3 s);
+- `renderer score ARTICLE`: loading, analysis and readability, no output written;
+- `renderer render ARTICLE --formats pdf --jobs 1` into an empty folder, against a bare reportlab
+  script that sets the same text (a SimpleDocTemplate of one Paragraph per paragraph, list item
+  and table cell, in the renderer's font at its default size) (target: 2.5x or less);
+- `renderer render ARTICLE --formats audio --jobs 1` into an empty folder, against the espeak-ng
+  command line speaking the same text at the same rate (bench/audio.py's `cli_speak`), or, where
+  there is no `espeak-ng` binary, a minimal script doing what that command does with the
+  espeakng-loader wheel's libespeak-ng (the renderer's own engine) (target: 1.5x or less).
+Prints one line per measurement: wall and CPU seconds (CPU counts the forkserver and workers a
+render starts), the baseline's, the ratio of wall times and the target, with the load average and
+the cores other processes used meanwhile (a busy machine slows every figure: run it when nothing
+heavy is running, and trust the best of several runs). Asserts nothing. Words are counted as
+whitespace-separated words of the text, headings included (the analysis counts fewer: it skips
+headings and punctuation). --keep DIR keeps the article, its text and the last outputs there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from audio import RATE, cli_speak
+from timing import Machine, become_subreaper, reap_orphans, renderer_command, watch_machine
+
+from renderer.config import LargePrintOptions
+from renderer.loaders import find_inputs, load_article
+from renderer.model import Article, Block, BlockKind
+from renderer.outputs.fonts import resolve_fonts
+
+REPO = Path(__file__).resolve().parents[1]
+WORDS = 6559
+ROUNDS = 3
+
+# A bare reportlab script: what someone would write to set a text in large print with reportlab
+# alone. Run as its own process, like the renderer, so that both pay for their imports.
+BARE_PDF = """
+import sys
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+font, size, text, out = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+pdfmetrics.registerFont(TTFont("Body", font))
+style = ParagraphStyle("body", fontName="Body", fontSize=size, leading=size * 1.5)
+with open(text, encoding="utf-8") as f:
+    story = [Paragraph(escape(line), style) for line in f.read().splitlines() if line.strip()]
+SimpleDocTemplate(out, pagesize=LETTER).build(story)
+"""
+
+# What `espeak-ng -v en -s RATE -w OUT -f TEXT` does, with the espeakng-loader wheel's library
+# (where Debian's espeak-ng is not installed): one synchronous espeak_Synth of the whole text,
+# its samples written as a WAV. bench/intelligibility.py's EspeakLibrary does the same per
+# sentence, but importing that module would bring pocketsphinx and lxml into the timed process.
+BARE_SPEECH = """
+import ctypes, os, sys, wave
+
+import espeakng_loader
+
+voice, rate, text, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()  # else the library exits
+lib = ctypes.CDLL(espeakng_loader.get_library_path())
+sample_rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+if sample_rate <= 0 or lib.espeak_SetVoiceByName(voice.encode()) != 0:
+    sys.exit("libespeak-ng did not start")
+lib.espeak_SetParameter(1, rate, 0)  # espeakRATE, absolute
+chunks = []
+CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+def collect(wav, count, events):
+    if wav and count > 0:
+        chunks.append(ctypes.string_at(wav, 2 * count))
+    return 0
+
+callback = CALLBACK(collect)
+lib.espeak_SetSynthCallback(callback)
+lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                             ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+with open(text, encoding="utf-8") as f:
+    data = f.read().encode("utf-8")
+# The command line's flags: UTF-8 text, [[phonemes]] allowed, a pause at the end.
+if lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0x1 | 0x100 | 0x1000, None, None) != 0:
+    sys.exit("libespeak-ng failed")
+with wave.open(out, "wb") as w:
+    w.setnchannels(1)
+    w.setsampwidth(2)
+    w.setframerate(sample_rate)
+    w.writeframes(b"".join(chunks))
+"""
+
+# --- The article ---------------------------------------------------------------------------------
+
+# Markdown punctuation that would start markup in running text; a backslash keeps it literal.
+_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def _md(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
+def _markdown_block(block: Block) -> str:
+    if block.kind is BlockKind.LIST:
+        return "\n".join(
+            f"{'   ' * item.depth}{'1.' if block.ordered else '-'} {_md(item.text)}"
+            for item in block.items
+        )
+    if block.kind is BlockKind.TABLE:
+        header = block.header or tuple("" for _ in block.rows[0])
+        rows = [header, tuple("---" for _ in header), *block.rows]
+        return "\n".join("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows)
+    prefix = "> " if block.kind is BlockKind.QUOTE else ""
+    return prefix + _md(block.text)
+
+
+@dataclass(frozen=True)
+class LongArticle:
+    markdown: str  # the article the renderer reads
+    plain: str  # the same text, one paragraph, list item or table cell a line: the baselines'
+    words: int
+
+
+def long_article(articles: list[Article], words: int) -> LongArticle:
+    """One article of at least `words` words: the sections of `articles` in turn, each under its
+    heading (a section without one under its article's title), over and over until long enough."""
+    title = "Ketamine treatment: a long guide"
+    # Declared, as content/ketamine-therapy.md does: detecting it would add the detector's load.
+    front = f"---\ntitle: {json.dumps(title)}\nlanguage: {articles[0].language}\n---"
+    markdown, plain, count = [front], [title], len(title.split())
+
+    def sections() -> Iterator[tuple[str, tuple[Block, ...]]]:
+        while True:
+            for article in articles:
+                for section in article.sections:
+                    yield section.heading or article.title, section.blocks
+
+    for heading, blocks in sections():
+        if count >= words:
+            break
+        markdown.append(f"## {_md(heading)}")
+        plain.append(heading)
+        for block in blocks:
+            markdown.append(_markdown_block(block))
+            plain.extend(block.units())
+        count += len(heading.split()) + sum(len(u.split()) for b in blocks for u in b.units())
+    return LongArticle("\n\n".join(markdown) + "\n", "\n".join(plain) + "\n", count)
+
+
+# --- Timing whole processes ----------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: float  # wall time, the best run
+    cpu: float  # CPU time of the command and every process it started, the best run
+    machine: Machine
+    baseline: str = ""
+    baseline_seconds: float = 0.0
+    baseline_cpu: float = 0.0
+    target: float | None = None  # the ratio to the baseline (or seconds, with no baseline) to meet
+
+
+def run_command(command: list[str], cwd: Path) -> None:
+    """One run of `command`; its leftover processes (the forkserver of a run that made audio)
+    are waited for, so that their CPU time counts and none runs into the next run."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    reap_orphans()
+    if done.returncode != 0:
+        raise SystemExit(
+            f"startup: {shlex.join(command)} failed ({done.returncode}):\n{done.stderr}"
+        )
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def best_of(
+    rounds: int, run: Callable[[], object], before: Callable[[], object] | None = None
+) -> tuple[float, float, Machine]:
+    """The best wall time and the best CPU time of `rounds` runs (`before` each, untimed)."""
+    walls, cpus = [], []
+    with watch_machine() as machine:
+        for _ in range(rounds):
+            if before:
+                before()
+            cpu, start = children_cpu(), time.perf_counter()
+            run()
+            walls.append(time.perf_counter() - start)
+            cpus.append(children_cpu() - cpu)
+    return min(walls), min(cpus), machine
+
+
+def fresh(folder: Path) -> Callable[[], None]:
+    """Empty `folder` before a run, so the renderer never skips an article as up to date."""
+
+    def empty() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return empty
+
+
+def speech_baseline(text: Path, wav: Path) -> tuple[str, Callable[[], object]]:
+    """The espeak-ng command line if it is installed, else the minimal script on the wheel's
+    library: a description and one run."""
+    if shutil.which("espeak-ng"):  # as bench/audio.py decides
+        return f"espeak-ng -v en -s {RATE} -w (the command line)", lambda: cli_speak(text, wav)
+    command = [sys.executable, "-c", BARE_SPEECH, "en", str(RATE), str(text), str(wav)]
+    return (
+        "libespeak-ng of espeakng-loader, one espeak_Synth (no espeak-ng binary)",
+        lambda: run_command(command, text.parent),
+    )
+
+
+def measure(folder: Path, rounds: int, words: int) -> list[Figure]:
+    articles = [load_article(path) for path in find_inputs([REPO / "content"])]
+    if not articles:
+        raise SystemExit(f"startup: no articles in {REPO / 'content'} to build the text from")
+    article = long_article(articles, words)
+    source, text = folder / "long-guide.md", folder / "long-guide.txt"
+    source.write_text(article.markdown, encoding="utf-8")
+    text.write_text(article.plain, encoding="utf-8")
+    print(
+        f"article: {source} ({article.words} words, built from {len(articles)} articles in "
+        f"content/); best of {rounds} runs each"
+    )
+    renderer = renderer_command()
+    figures: list[Figure] = []
+
+    def add(name: str, command: list[str], out: Path | None = None) -> Figure:
+        seconds, cpu, machine = best_of(
+            rounds, lambda: run_command(command, folder), fresh(out) if out else None
+        )
+        figures.append(Figure(name, seconds, cpu, machine))
+        print(f"  {name}: {seconds:.2f} s (CPU {cpu:.2f} s)")
+        return figures[-1]
+
+    def against(figure: Figure, name: str, run: Callable[[], object], target: float) -> None:
+        figure.baseline, figure.target = name, target
+        figure.baseline_seconds, figure.baseline_cpu, _ = best_of(rounds, run)
+        print(f"  {name}: {figure.baseline_seconds:.2f} s (CPU {figure.baseline_cpu:.2f} s)")
+
+    add("python -c pass", [sys.executable, "-c", "pass"])
+    add("renderer --help", [*renderer, "--help"]).target = 0.3
+    add("renderer score ARTICLE", [*renderer, "score", str(source)])
+
+    out = folder / "pdf"
+    pdf = add(
+        "renderer render --formats pdf --jobs 1",
+        [*renderer, "render", str(source), "-o", str(out), "--formats", "pdf", "--jobs", "1"],
+        out,
+    )
+    font = resolve_fonts().primary.regular.path
+    size = LargePrintOptions().font_size
+    bare = [
+        sys.executable,
+        "-c",
+        BARE_PDF,
+        str(font),
+        str(size),
+        str(text),
+        str(folder / "bare.pdf"),
+    ]
+    against(
+        pdf,
+        f"bare reportlab script, {font.name} {size:g} pt",
+        lambda: run_command(bare, folder),
+        2.5,
+    )
+
+    out = folder / "audio"
+    speech = add(
+        "renderer render --formats audio --jobs 1",
+        [*renderer, "render", str(source), "-o", str(out), "--formats", "audio", "--jobs", "1"],
+        out,
+    )
+    against(speech, *speech_baseline(text, folder / "bare.wav"), 1.5)
+    return figures
+
+
+def table(figures: list[Figure]) -> str:
+    lines = [
+        f"{'measurement':40} {'wall':>7} {'CPU':>6} {'baseline':>8} {'CPU':>6} {'ratio':>6} "
+        f"{'target':>8}  verdict machine"
+    ]
+    for f in figures:
+        if f.baseline:
+            ratio = f.seconds / f.baseline_seconds
+            cells = (
+                f"{f.baseline_seconds:7.2f}s {f.baseline_cpu:5.2f}s {ratio:5.2f}x "
+                f"{f'<= {f.target:g}x':>8}"
+            )
+            verdict = "met" if f.target is None or ratio <= f.target else "MISSED"
+        else:
+            target = f"< {f.target:g} s" if f.target else "-"
+            cells = f"{'-':>8} {'-':>6} {'-':>6} {target:>8}"
+            verdict = "" if f.target is None else "met" if f.seconds < f.target else "MISSED"
+        lines.append(
+            f"{f.name:40} {f.seconds:6.2f}s {f.cpu:5.2f}s {cells}  {verdict:7} {f.machine}"
+        )
+    lines += [f"{f.name}: against the {f.baseline}" for f in figures if f.baseline]
+    lines.append("ratio: wall time over the baseline's; CPU includes the forkserver and workers")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of each, the best kept")
+    parser.add_argument("--words", type=int, default=WORDS, help="length of the article")
+    parser.add_argument("--keep", type=Path, help="keep the article and outputs in this folder")
+    args = parser.parse_args(argv)
+    become_subreaper()  # a render's forkserver outlives it: reaped here between runs
+    print(f"command: {shlex.join([sys.executable, *sys.argv])}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        figures = measure(args.keep.resolve(), args.rounds, args.words)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
+            figures = measure(Path(folder), args.rounds, args.words)
+    print()
+    print(table(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
