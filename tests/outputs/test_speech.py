@@ -278,6 +278,7 @@ def test_voices_lists_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "tlh" in stderr
 
 
+@pytest.mark.slow  # every seed spoken by espeak-ng
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside the repository")
 def test_the_seeds_are_spoken_with_every_protected_passage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
