@@ -7,15 +7,14 @@ target line drawn in the report, even for manifests rendered with another target
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from renderer.config import AUDIO_FORMATS
-from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-from renderer.outputs.daisy import NCC
+from renderer.manifest import BOOK_NCC, Manifest, Output
+from renderer.model import Section
 
-BOOK_FOLDER = f"{DAISY_FOLDER}/"
-BOOK_NCC = BOOK_FOLDER + NCC
 _MAIN_ORDER = {
     kind: n for n, kind in enumerate(("pdf", *AUDIO_FORMATS, "transcript.txt", BOOK_NCC))
 }
@@ -28,7 +27,7 @@ class ArticleOutcome:
 
     source: str  # the input path as given
     slug: str | None  # None when the article failed before a slug folder existed
-    manifest: dict[str, Any] | None  # None when it failed
+    manifest: Manifest | None  # None when it failed
     error: str | None = None  # the one-line error when it failed
 
 
@@ -63,7 +62,7 @@ class DroppedEntry:
 class OutputEntry:
     kind: str
     path: str  # relative to the report's folder, with "/" separators
-    entry: dict[str, Any]  # what the manifest says of it (bytes, pages, seconds...)
+    output: Output  # what the manifest says of it (bytes, pages, seconds...)
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,8 @@ class ReportEntry:
     outputs: tuple[OutputEntry, ...] = ()
     dropped: tuple[DroppedEntry, ...] = ()
     warnings: tuple[str, ...] = ()
-    verification: dict[str, Any] | None = None
+    passed: bool | None = None  # whether render proved every output; None when it failed
+    checks: tuple[str, ...] = ()  # what render proved, one line each
     # The analysis JSON's entries for a person's review (review.check_line/override_line).
     check_these: tuple[dict[str, Any], ...] = ()
     overrides: tuple[dict[str, Any], ...] = ()
@@ -110,57 +110,53 @@ def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
     if manifest is None:
         error = outcome.error or "failed before a manifest was written"
         return ReportEntry(outcome.source, outcome.slug, "failed", error)
-    slug = outcome.slug or manifest.get("slug")
-    analysis: dict[str, Any] = manifest.get("analysis") or {}
-    document: dict[str, Any] = analysis.get("document") or {}
-    doc_readability: dict[str, Any] = document.get("readability") or {}
+    slug = outcome.slug or manifest.slug
+    article = manifest.article
+    document = article.readability
     return ReportEntry(
         source=outcome.source,
         slug=slug,
-        status=str(manifest.get("status", "rendered")),
+        status=manifest.status,
         error=outcome.error,
-        reason=manifest.get("reason"),
-        title=analysis.get("title"),
-        words=document.get("words"),
-        grade=doc_readability.get("grade"),
-        grade_reliable=doc_readability.get("reliable"),
-        sections=tuple(_section(s, target_grade) for s in analysis.get("sections") or []),
-        protected=len(analysis.get("protected") or []),
-        outputs=_outputs(slug, manifest.get("outputs") or {}),
-        dropped=tuple(
-            DroppedEntry(str(d.get("region", "")), str(d.get("text", "")), bool(d.get("kept")))
-            for d in analysis.get("dropped") or []
-        ),
-        warnings=tuple(str(w) for w in manifest.get("warnings") or []),
-        verification=manifest.get("verification"),
-        check_these=tuple(analysis.get("check_these") or []),
-        overrides=tuple(analysis.get("overrides") or []),
+        reason=manifest.reason,
+        title=article.title,
+        words=document.words if document else 0,
+        grade=document.grade if document else None,
+        grade_reliable=document.reliable if document else None,
+        sections=tuple(_section(s, target_grade) for s in article.sections),
+        protected=len(manifest.recorded_passages),
+        outputs=_outputs(slug, manifest.outputs),
+        dropped=tuple(DroppedEntry(d.region, d.text, d.kept) for d in article.dropped),
+        warnings=manifest.warnings,
+        passed=manifest.passed,
+        checks=manifest.checks,
+        check_these=tuple(manifest.analysis["check_these"]),
+        overrides=tuple(manifest.analysis["overrides"]),
     )
 
 
-def _section(data: dict[str, Any], target: float) -> SectionEntry:
-    readability: dict[str, Any] | None = data.get("readability")
-    hardest = () if readability is None else readability.get("hardest_sentences") or []
-    grade = None if readability is None else readability.get("grade")
+def _section(section: Section, target: float) -> SectionEntry:
+    readability = section.readability
+    grade = None if readability is None else readability.grade
     return SectionEntry(
-        index=int(data.get("index", 0)),
-        heading=data.get("heading"),
-        kind=str(data.get("kind", "general")),
-        protected=bool(data.get("protected")),
-        words=int(data.get("words", 0)),
-        sentences=int(data.get("sentences", 0)),
+        index=section.index,
+        heading=section.heading,
+        kind=section.kind.value,
+        protected=section.protected,
+        words=readability.words if readability else 0,
+        sentences=readability.sentences if readability else 0,
         grade=grade,
-        reliable=None if readability is None else bool(readability.get("reliable")),
-        hardest=tuple(SentenceEntry(str(h.get("text", "")), h.get("grade")) for h in hardest),
+        reliable=None if readability is None else readability.reliable,
+        hardest=tuple(
+            SentenceEntry(h.text, h.grade)
+            for h in (readability.hardest_sentences if readability else ())
+        ),
         over=grade is not None and grade > target,
     )
 
 
-def _outputs(slug: str | None, entries: dict[str, Any]) -> tuple[OutputEntry, ...]:
+def _outputs(slug: str | None, outputs: Mapping[str, Output]) -> tuple[OutputEntry, ...]:
     """The article's files, the main ones first, each with its path from the report's folder."""
-    kinds = sorted(entries, key=lambda kind: (_MAIN_ORDER.get(kind, len(_MAIN_ORDER)), kind))
+    kinds = sorted(outputs, key=lambda kind: (_MAIN_ORDER.get(kind, len(_MAIN_ORDER)), kind))
     folder = f"{slug}/" if slug else ""
-    return tuple(
-        OutputEntry(kind, folder + str(entries[kind].get("path", kind)), entries[kind])
-        for kind in kinds
-    )
+    return tuple(OutputEntry(kind, folder + outputs[kind].path, outputs[kind]) for kind in kinds)

@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 from renderer.analysis.review import check_line, override_line
 from renderer.config import AUDIO_FORMATS
+from renderer.manifest import BOOK_FOLDER, BOOK_NCC, AudioOutput, BookOutput, Output, PdfOutput
 from renderer.report.chart import section_chart
 from renderer.report.colours import LINK, PAGE, TEXT, VISITED
-from renderer.report.entries import BOOK_FOLDER, BOOK_NCC, ReportEntry
+from renderer.report.entries import ReportEntry
 from renderer.version import VERSION
 
 DROPPED_PREVIEW = 100  # characters of a left-out region shown in the HTML
@@ -189,25 +190,30 @@ def _files_html(a: ReportEntry) -> list[str]:
     items = []
     for o in a.outputs:
         name = _e(o.path.rsplit("/", 1)[-1])
+        output = o.output
         if o.kind == "pdf":
-            pages = o.entry.get("pages")
+            pages = output.pages if isinstance(output, PdfOutput) else None
             label, more = "Large-print PDF", f"{name}, {pages} pages" if pages else name
         elif o.kind in AUDIO_FORMATS:
-            seconds = o.entry.get("seconds")
             label = f"Spoken version ({o.kind.upper()})"
-            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
+            more = _with_duration(name, output)
         elif o.kind == "transcript.txt":
             label, more = "Transcript of the spoken version", name
         elif o.kind == BOOK_NCC:
-            seconds = o.entry.get("seconds")
             label = "DAISY talking book (open ncc.html in a DAISY player)"
-            more = f"{name}, {_duration(seconds)}" if isinstance(seconds, (int, float)) else name
-        elif o.kind.startswith(BOOK_FOLDER):
+            more = _with_duration(name, output)
+        elif o.kind.startswith(f"{BOOK_FOLDER}/"):
             continue  # the book's SMIL, text and MP3 files: a player opens them from ncc.html
         else:
             label, more = f"File {_e(o.kind)}", name
         items.append(f'<li><a href="{_href(o.path)}">{label}</a> ({more})</li>')
     return ["<h3>Files</h3>", "<ul>", *items, "</ul>"]
+
+
+def _with_duration(name: str, output: Output) -> str:
+    if isinstance(output, (AudioOutput, BookOutput)):
+        return f"{name}, {_duration(output.seconds)}"
+    return name
 
 
 def _sections_html(a: ReportEntry, target: float) -> list[str]:
@@ -298,11 +304,9 @@ def _dropped_html(a: ReportEntry) -> list[str]:
 
 def _verification_html(a: ReportEntry) -> list[str]:
     parts = ["<h3>Verification</h3>"]
-    if not a.verification:
+    if a.passed is None:
         return [*parts, "<p>No verification was recorded.</p>"]
-    passed = bool(a.verification.get("passed"))
     parts.append(
-        "<p>Every check passed.</p>" if passed else '<p class="failed">A check failed.</p>'
+        "<p>Every check passed.</p>" if a.passed else '<p class="failed">A check failed.</p>'
     )
-    checks = [str(c) for c in a.verification.get("checks") or []]
-    return parts + (_list(checks) if checks else [])
+    return parts + (_list(a.checks) if a.checks else [])

@@ -47,7 +47,9 @@ def json_report(articles: Sequence[ReportEntry], target: float, counts: Counter[
                 "protected_passages": a.protected,
                 "outputs": {o.kind: o.path for o in a.outputs},
                 "warnings": list(a.warnings),
-                "verification": a.verification,
+                "verification": (
+                    None if a.passed is None else {"passed": a.passed, "checks": list(a.checks)}
+                ),
                 "check_these": list(a.check_these),
                 "overrides": list(a.overrides),
                 "dropped": [

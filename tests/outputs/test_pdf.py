@@ -802,7 +802,8 @@ def test_render_file_writes_the_pdf_under_its_slug(tmp_path: Path) -> None:
 
 
 def test_a_failed_proof_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("renderer.pipeline.missing_passages", lambda *args, **kwargs: ["x"])
+    # The proof finds a protected passage missing from the PDF it read back.
+    monkeypatch.setattr("renderer.outputs.proof.missing_passages", lambda *args, **kwargs: ["x"])
     out = tmp_path / "out"
     with pytest.raises(VerificationError) as caught:
         render_file(FIXTURES / "stray-disclaimer.md", PDF_ONLY, out, "stray", KIT)

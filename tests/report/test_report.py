@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from conftest import CONTENT
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
+from renderer.manifest import Manifest
 from renderer.pipeline import Toolkit, render_file
 from renderer.report import (
     CSV_HEADER,
@@ -53,10 +55,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Artic
 def batch(rendered: tuple[Path, list[ArticleOutcome]]) -> list[ArticleOutcome]:
     """The rendered articles, one of them skipped as unchanged, and one failure."""
     _, outcomes = rendered
-    skipped = copy.deepcopy(outcomes[-1].manifest)
-    assert skipped is not None
-    skipped["status"] = "skipped"
-    skipped["reason"] = "input, options, renderer and engine unchanged since the last run"
+    last = outcomes[-1].manifest
+    assert last is not None
+    skipped = replace(
+        last,
+        status="skipped",
+        reason="input, options, renderer and engine unchanged since the last run",
+    )
     return [*outcomes[:-1], ArticleOutcome(outcomes[-1].source, outcomes[-1].slug, skipped), FAILED]
 
 
@@ -76,7 +81,7 @@ def write(out_dir: Path, outcomes: list[ArticleOutcome], target: float = TARGET)
 
 def sections_of(outcome: ArticleOutcome) -> list[dict[str, Any]]:
     assert outcome.manifest is not None
-    sections: list[dict[str, Any]] = outcome.manifest["analysis"]["sections"]
+    sections: list[dict[str, Any]] = outcome.manifest.analysis["sections"]
     return sections
 
 
@@ -116,7 +121,7 @@ def test_json_lists_every_article_with_its_status_and_totals(
     out_dir, _ = rendered
     for entry, outcome in zip(articles[:-1], batch[:-1], strict=True):
         assert outcome.manifest is not None
-        analysis = outcome.manifest["analysis"]
+        analysis = outcome.manifest.analysis
         assert entry["slug"] == outcome.slug
         assert entry["error"] is None
         assert entry["title"] == analysis["title"]
@@ -126,7 +131,7 @@ def test_json_lists_every_article_with_its_status_and_totals(
         assert entry["sections_over_target"] == sum(over_target(s) for s in sections_of(outcome))
         assert entry["outputs"] == {"pdf": f"{outcome.slug}/{outcome.slug}.pdf"}
         assert (out_dir / entry["outputs"]["pdf"]).is_file()  # relative to the report's folder
-        assert entry["warnings"] == outcome.manifest["warnings"]
+        assert entry["warnings"] == list(outcome.manifest.warnings)
         assert entry["verification"]["passed"] is True
 
 
@@ -336,11 +341,11 @@ def test_html_lists_hardest_sentences_dropped_regions_warnings_and_checks(
             if over_target(section):
                 for sentence in section["readability"]["hardest_sentences"]:
                     assert squash(f"{sentence['text']} (grade {sentence['grade']:.1f})") in text
-        for dropped in outcome.manifest["analysis"]["dropped"]:
+        for dropped in outcome.manifest.analysis["dropped"]:
             assert squash(dropped["text"])[:60] in text
-        for warning in outcome.manifest["warnings"]:
+        for warning in outcome.manifest.warnings:
             assert squash(warning) in text
-        for check in outcome.manifest["verification"]["checks"]:
+        for check in outcome.manifest.checks:
             assert squash(check) in text
 
 
@@ -348,7 +353,7 @@ def hostile_outcome(outcome: ArticleOutcome) -> ArticleOutcome:
     """A rendered article whose text (and slug) try to become markup: three sections, the second
     with no readability, the third unreliable and under target."""
     assert outcome.manifest is not None
-    manifest = copy.deepcopy(outcome.manifest)
+    manifest = copy.deepcopy(outcome.manifest.to_json())
     analysis = manifest["analysis"]
     analysis["title"] = f"Title {HOSTILE}"
     sections = analysis["sections"][:3]
@@ -366,7 +371,7 @@ def hostile_outcome(outcome: ArticleOutcome) -> ArticleOutcome:
     manifest["verification"]["checks"] = [f"check {HOSTILE}"]
     slug = 'x" onmouseover="alert(1)'
     manifest["outputs"]["pdf"]["path"] = f"{HOSTILE}.pdf"
-    return ArticleOutcome(f"content/{HOSTILE}.md", slug, manifest)
+    return ArticleOutcome(f"content/{HOSTILE}.md", slug, Manifest.from_json(manifest))
 
 
 def test_html_keeps_hostile_article_text_as_text(
