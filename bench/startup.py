@@ -14,7 +14,9 @@ each as a fresh process and the best of --rounds runs (default 3):
 - `renderer render ARTICLE --formats audio --jobs 1` into an empty folder, against the espeak-ng
   command line speaking the same text at the same rate (bench/audio.py's `cli_speak`), or, where
   there is no `espeak-ng` binary, a minimal script doing what that command does with the
-  espeakng-loader wheel's libespeak-ng (the renderer's own engine) (target: 1.5x or less).
+  espeakng-loader wheel's libespeak-ng (the renderer's own engine) (target: 1.5x or less);
+  then the same render with `--audio-format wav`, since the baseline writes a WAV and encoding
+  the MP3 is a large share of the render.
 Prints one line per measurement: wall and CPU seconds (CPU counts the forkserver and workers a
 render starts), the baseline's, the ratio of wall times and the target, with the load average and
 the cores other processes used meanwhile (a busy machine slows every figure: run it when nothing
@@ -271,23 +273,14 @@ def measure(folder: Path, rounds: int, words: int) -> list[Figure]:
     add("renderer --help", [*renderer, "--help"]).target = 0.3
     add("renderer score ARTICLE", [*renderer, "score", str(source)])
 
+    def render(out: Path, *flags: str) -> list[str]:
+        return [*renderer, "render", str(source), "-o", str(out), "--jobs", "1", *flags]
+
     out = folder / "pdf"
-    pdf = add(
-        "renderer render --formats pdf --jobs 1",
-        [*renderer, "render", str(source), "-o", str(out), "--formats", "pdf", "--jobs", "1"],
-        out,
-    )
+    pdf = add("renderer render --formats pdf --jobs 1", render(out, "--formats", "pdf"), out)
     font = resolve_fonts().primary.regular.path
     size = LargePrintOptions().font_size
-    bare = [
-        sys.executable,
-        "-c",
-        BARE_PDF,
-        str(font),
-        str(size),
-        str(text),
-        str(folder / "bare.pdf"),
-    ]
+    bare = [sys.executable, "-c", BARE_PDF, *map(str, (font, size, text, folder / "bare.pdf"))]
     against(
         pdf,
         f"bare reportlab script, {font.name} {size:g} pt",
@@ -296,12 +289,18 @@ def measure(folder: Path, rounds: int, words: int) -> list[Figure]:
     )
 
     out = folder / "audio"
-    speech = add(
-        "renderer render --formats audio --jobs 1",
-        [*renderer, "render", str(source), "-o", str(out), "--formats", "audio", "--jobs", "1"],
-        out,
-    )
+    speech = add("renderer render --formats audio --jobs 1", render(out, "--formats", "audio"), out)
     against(speech, *speech_baseline(text, folder / "bare.wav"), 1.5)
+    # The baseline writes a WAV; the same render without MP3 encoding shows what encoding costs.
+    out = folder / "wav"
+    flags = ("--formats", "audio", "--audio-format", "wav")
+    wav = add("  the same with --audio-format wav", render(out, *flags), out)
+    wav.baseline, wav.baseline_seconds, wav.baseline_cpu = (
+        speech.baseline,
+        speech.baseline_seconds,
+        speech.baseline_cpu,
+    )
+    wav.target = speech.target
     return figures
 
 
@@ -325,7 +324,11 @@ def table(figures: list[Figure]) -> str:
         lines.append(
             f"{f.name:40} {f.seconds:6.2f}s {f.cpu:5.2f}s {cells}  {verdict:7} {f.machine}"
         )
-    lines += [f"{f.name}: against the {f.baseline}" for f in figures if f.baseline]
+    named: set[str] = set()
+    for f in figures:
+        if f.baseline and f.baseline not in named:
+            named.add(f.baseline)
+            lines.append(f"{f.name.strip()}: against the {f.baseline}")
     lines.append("ratio: wall time over the baseline's; CPU includes the forkserver and workers")
     return "\n".join(lines)
 
