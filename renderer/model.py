@@ -128,6 +128,18 @@ class Block:
         """Units on their own lines: after whitespace collapsing, the words as any output shows them."""
         return "\n".join(self.units())
 
+    def labels(self) -> tuple[str, ...]:
+        """A table's header cells: labels, which a page too narrow for the grid repeats before
+        each value, so an output holds them but not in one run with the values."""
+        return tuple(cell for cell in self.header if cell) if self.kind is BlockKind.TABLE else ()
+
+    def values(self) -> tuple[str, ...]:
+        """The units without the labels: a table's body cells, any other block's units(). What
+        every output shows once and in this order."""
+        if self.kind is BlockKind.TABLE:
+            return tuple(cell for row in self.rows for cell in row if cell)
+        return self.units()
+
     def labelled_rows(self) -> tuple[tuple[tuple[str, str], ...], ...]:
         """A table's body rows, each cell with its column's header ("" where the column has
         none): how a row is read when it is not shown as a grid, "Dose: 5 mg"."""
@@ -298,11 +310,8 @@ def _passage(
     units: list[str] = []
     labels: list[str] = []
     for block in blocks:
-        if block.kind is BlockKind.TABLE:
-            labels.extend(cell for cell in block.header if cell)
-            units.extend(cell for row in block.rows for cell in row if cell)
-        else:
-            units.extend(block.units())
+        labels.extend(block.labels())
+        units.extend(block.values())
     text = "\n\n".join(t for t in (b.plain_text() for b in blocks) if t)
     return ProtectedPassage(index, kind, text, heading, tuple(units), tuple(labels))
 
