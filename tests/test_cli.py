@@ -82,17 +82,139 @@ def test_a_bad_input_does_not_stop_the_others(
         f"renderer: {empty}: no text (the file is empty or holds only white space)",
         f"renderer: {binary}: not a text file (binary or undecodable content)",
         f"renderer: {tmp_path / 'gone.txt'}: no such file",
-    ]
+    ]  # in the order given: a missing file is reported where the others are
 
 
-def test_unsupported_extension_is_one_line(
+def test_unsupported_extension_is_one_line_saying_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "leaflet.docx"
+    path = tmp_path / "leaflet.odt"
     path.write_bytes(b"PK\x03\x04")
     code, out, err = run(["score", str(path)], capsys)
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "unsupported file type '.docx'" in err and ".md" in err
+    assert err == (
+        f"renderer: {path}: unsupported file type '.odt': save it as .docx or .txt with "
+        "LibreOffice's File > Save As (supported: .txt, .text, .md, .markdown, .html, .htm, "
+        ".docx)\n"
+    )
+
+
+def test_a_missing_folder_says_it_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nosuchdir"
+    code, out, err = run(["score", str(missing)], capsys)
+    assert (code, out, err) == (1, "", f"renderer: {missing}: no such file or folder\n")
+
+
+def test_render_without_a_content_folder_says_what_to_do_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["render", "--formats", "pdf"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "renderer: no content/ folder here to render: name the articles "
+        "(renderer render FILE_OR_FOLDER ...) or run it in the folder that holds content/\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # no output/ and no report of nothing
+
+
+def test_a_folder_of_documents_we_cannot_read_names_them_and_writes_no_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handouts = tmp_path / "handouts"
+    handouts.mkdir()
+    (handouts / "leaflet.pdf").write_bytes(b"%PDF-1.7")
+    (handouts / "notes.rtf").write_bytes(b"{\\rtf1}")
+    out = tmp_path / "output"
+    code, stdout, err = run(["render", str(handouts), "-o", str(out), "--formats", "pdf"], capsys)
+    assert (code, stdout) == (1, "")
+    [line] = err.splitlines()
+    assert line.startswith(
+        f"renderer: {handouts}: no supported files in this folder, only leaflet.pdf, notes.rtf "
+        "(.pdf: copy its text into a .txt file"
+    )
+    assert ".rtf: save it as .docx or .txt" in line
+    assert not out.exists()
+
+
+def test_choices_are_taken_in_any_case_and_kept_in_lower_case(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --audio-format is checked even though only the PDF is made
+    flags = ["--page-size", "A4", "--theme", "Cream", "--formats", "PDF", "--audio-format", "WAV"]
+    code, _, err = run(
+        ["render", str(good), "-o", str(tmp_path / "a"), "--jobs", "1", *flags], capsys
+    )
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "a" / "good" / "manifest.json").read_text("utf-8"))
+    options = manifest["fingerprint"]["options"]
+    assert (options["print"]["page_size"], options["print"]["theme"]) == ("a4", "cream")
+    assert (options["formats"], options["speech"]["audio_format"]) == (["pdf"], "wav")
+
+    (tmp_path / "renderer.toml").write_text(
+        'page_size = "A4"\ntheme = "High-Contrast"\nformats = ["Pdf"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["render", str(good), "-o", "b", "--jobs", "1"], capsys)
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "b" / "good" / "manifest.json").read_text("utf-8"))
+    assert manifest["fingerprint"]["options"]["print"]["theme"] == "high-contrast"
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--page-size", "A5"], "--page-size must be one of letter, a4, not 'A5'"),
+        (["--theme", "neon"], "--theme must be one of standard, cream, high-contrast, not 'neon'"),
+        (
+            ["--formats", "pdf,Video"],
+            "--formats must be one or more of pdf, audio, daisy, not 'Video'",
+        ),
+        (["--formats", ","], "--formats must be one or more of pdf, audio, daisy, not ','"),
+        (["--audio-format", "ogg"], "--audio-format must be one of mp3, wav, not 'ogg'"),
+        (["--font-size", "12"], "--font-size must be between 16 and 32 pt, not 12"),
+        (["--rate", "1000"], "--rate must be between 80 and 400 words a minute, not 1000"),
+        (["--jobs", "0"], "--jobs must be 1 or more, not 0"),
+        (["--audio-url", "ftp://x"], "--audio-url must be an http or https address, not 'ftp://x'"),
+    ],
+)
+def test_a_bad_flag_is_one_line_naming_it_and_exits_2(
+    tmp_path: Path,
+    good: Path,
+    flags: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(["render", str(good), "-o", str(out), *flags], capsys)
+    assert (code, stdout, err) == (2, "", f"renderer: {message}\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('page_size = "A5"\n', "page_size = 'A5': must be paper: letter, a4"),
+        ("page_size = 4\n", "page_size = 4: must be paper: letter, a4"),
+        ('colour = "red"\n', "unknown key 'colour' (allowed: target_grade, cues, formats,"),
+        ('rate = "slow"\n', "rate = 'slow': must be words a minute, 80 to 400"),
+        ("rate = 150.5\n", "rate = 150.5: must be words a minute, 80 to 400"),
+        ("jobs = true\n", "jobs = True: must be how many articles to render at once, 1 or more"),
+        ('cues = ["a.toml", ""]\n', "cues = ['a.toml', '']: must be a section-cue file"),
+        ('font = ""\n', "font = '': must be a TrueType font file"),
+        ('formats = "pdf,video"\n', "formats = 'pdf,video': must be a list of outputs"),
+    ],
+)
+def test_a_bad_setting_names_the_file_the_key_and_the_cause(
+    tmp_path: Path, good: Path, toml: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "clinic.toml"
+    config.write_text(toml, encoding="utf-8")
+    code, out, err = run(["score", str(good), "--config", str(config)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"renderer: {config}: {message}") and err.count("\n") == 1
 
 
 def test_usage_errors_exit_2(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +234,7 @@ def test_a_bad_cue_file_exits_2(
     assert code == 2
     assert (
         err.strip()
-        == f"renderer: {cues}: unknown key 'risk.heading' (allowed: headings, paragraphs, sentences)"
+        == f"renderer: {cues}: unknown key 'risk.heading' (allowed: headings, sentences, paragraphs)"
     )
 
 
@@ -122,7 +244,7 @@ def test_unexpected_errors_are_one_line_unless_verbose(
     def broken(*args: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr("renderer.pipeline.analyse", broken)
+    monkeypatch.setattr("renderer.analysis.article.analyse", broken)
     code, _, err = run(["score", str(good)], capsys)
     assert code == 1
     assert err.splitlines() == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -9,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from renderer.analysis.sentences import split_sentences
-from renderer.config import read_toml
+from renderer.config import parse_toml, read_bytes, read_toml, validate
 from renderer.errors import ConfigError
 from renderer.model import (
     Article,
@@ -33,18 +34,6 @@ MOSTLY = 0.5
 _RESIDUE_MAX_WORDS = 10
 
 _PROTECTIVE = (SectionKind.RISK, SectionKind.DISCLAIMER)
-_CUE_KEYS = {
-    "risk": {"headings", "sentences", "paragraphs"},
-    "disclaimer": {"headings", "sentences", "paragraphs"},
-    "boilerplate": {"headings", "paragraphs"},
-    "structure": {
-        "watchful_headings",
-        "instruction_headings",
-        "label_headings",
-        "chrome",
-        "lead_in_endings",
-    },
-}
 # A line this short with no full stop, standing alone in a block, reads as a sub-heading.
 _SUBHEADING_MAX_WORDS = 10
 # A run-in heading ("Driving and using machines You may feel ...") is at most this many words.
@@ -123,49 +112,110 @@ class CueSet:
         return self._languages[primary]
 
 
+# --- cue files: their shape, checked by config.validate, and compiled once per process ----------
+
+# What a cue file may hold; a clinic's file has the same shape as the packaged ones, and every
+# key is optional (its lists are added to the packaged lists).
+Patterns = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KindCues:
+    """[risk] and [disclaimer]: where a cue makes text this kind."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # no unknown keys
+
+    headings: Patterns = field(default=(), metadata={"about": "a list of patterns (text)"})
+    sentences: Patterns = field(default=(), metadata={"about": "a list of patterns (text)"})
+    paragraphs: Patterns = field(default=(), metadata={"about": "a list of patterns (text)"})
+
+
+@dataclass(frozen=True)
+class BoilerplateCues:
+    """[boilerplate]: headings and paragraphs that are page furniture, not article text."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # no unknown keys
+
+    headings: Patterns = field(default=(), metadata={"about": "a list of patterns (text)"})
+    paragraphs: Patterns = field(default=(), metadata={"about": "a list of patterns (text)"})
+
+
+@dataclass(frozen=True)
+class StructureCues:
+    """[structure]: headings that change how a section is read, and the shapes of furniture."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # no unknown keys
+
+    watchful_headings: Patterns = field(default=(), metadata={"about": "a list of patterns"})
+    instruction_headings: Patterns = field(default=(), metadata={"about": "a list of patterns"})
+    label_headings: Patterns = field(default=(), metadata={"about": "a list of patterns"})
+    chrome: Patterns = field(default=(), metadata={"about": "a list of patterns"})
+    lead_in_endings: Patterns = field(default=(), metadata={"about": "a list of patterns"})
+
+
+@dataclass(frozen=True)
+class CueFile:
+    """A cue file (cues.toml, cues-es.toml, a clinic's --cues file)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # no unknown keys
+
+    terms: dict[str, Patterns] = field(
+        default_factory=dict, metadata={"about": "a table of term lists: name = [patterns]"}
+    )
+    risk: KindCues = field(default_factory=KindCues)
+    disclaimer: KindCues = field(default_factory=KindCues)
+    boilerplate: BoilerplateCues = field(default_factory=BoilerplateCues)
+    structure: StructureCues = field(default_factory=StructureCues)
+
+
+_TABLES: dict[str, type[Any]] = {
+    "risk": KindCues,
+    "disclaimer": KindCues,
+    "boilerplate": BoilerplateCues,
+    "structure": StructureCues,
+}
+_Table = dict[str, Any]
+
+
 @functools.cache
-def _language_table(primary: str) -> dict[str, Any] | None:
-    """The cue table shipped for a language, if there is one."""
-    name = f"cues-{primary}.toml"
-    if not re.fullmatch(r"[a-z]{2,3}", primary):
-        return None
+def _packaged(name: str) -> _Table | None:
+    """A cue table shipped with the renderer (cues.toml, cues-es.toml ...), if there is one.
+    Its shape is checked by the tests, not on every start: the check needs pydantic (0.25 s)."""
     if not resources.files("renderer.analysis").joinpath(name).is_file():
         return None
     return read_toml(None, "cue file", ("renderer.analysis", name))
+
+
+def _language_table(primary: str) -> _Table | None:
+    """The cue table shipped for a language, if there is one."""
+    if not re.fullmatch(r"[a-z]{2,3}", primary):
+        return None
+    return _packaged(f"cues-{primary}.toml")
 
 
 def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
-def _read_toml(path: Path | None) -> dict[str, Any]:
-    return read_toml(path, "cue file", ("renderer.analysis", "cues.toml"))
-
-
-def _string_list(value: Any, key: str, path: Path | None) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"'{key}' must be a list of strings", path)
-    return value
+def clinic_cues(raw: bytes, path: Path) -> _Table:
+    """A clinic's cue file, checked against the shape of a cue file (one line per mistake)."""
+    table = parse_toml(raw, path, "cue file")
+    validate(CueFile, table, path, "cue file")
+    return table
 
 
 _Patterns = list[tuple[str, Path | None]]
 
 
-def _merge(tables: Iterable[tuple[dict[str, Any], Path | None]]) -> dict[str, dict[str, _Patterns]]:
-    merged: dict[str, dict[str, _Patterns]] = {"terms": {}}
-    merged.update({kind: {key: [] for key in keys} for kind, keys in _CUE_KEYS.items()})
+def _merge(tables: Iterable[tuple[_Table, Path | None]]) -> dict[str, dict[str, _Patterns]]:
+    """Every cue list of every table, added together in order, each pattern with its file."""
+    merged: dict[str, dict[str, _Patterns]] = {
+        kind: {key.name: [] for key in dataclasses.fields(shape)} for kind, shape in _TABLES.items()
+    }
+    merged["terms"] = {}
     for table, path in tables:
         for kind, entries in table.items():
-            if kind not in merged:
-                allowed = ", ".join(merged)
-                raise ConfigError(f"unknown table [{kind}] (allowed: {allowed})", path)
-            if not isinstance(entries, dict):
-                raise ConfigError(f"[{kind}] must be a table", path)
-            for key, value in entries.items():
-                if kind != "terms" and key not in _CUE_KEYS[kind]:
-                    allowed = ", ".join(sorted(_CUE_KEYS[kind]))
-                    raise ConfigError(f"unknown key '{kind}.{key}' (allowed: {allowed})", path)
-                patterns = _string_list(value, f"{kind}.{key}", path)
+            for key, patterns in entries.items():
                 merged[kind].setdefault(key, []).extend((p, path) for p in patterns)
     return merged
 
@@ -209,8 +259,19 @@ def _compile(
 
 def load_cues(extra: Sequence[Path] = ()) -> CueSet:
     """The default cues, extended by each of a clinic's cue files in turn. A language's own
-    cues are added per article (`CueSet.for_language`)."""
-    tables = [(_read_toml(None), None), *((_read_toml(p), p) for p in extra)]
+    cues are added per article (`CueSet.for_language`).
+
+    Compiled once per process for the same files with the same contents: the patterns take
+    0.15 s to compile, and a batch, its workers and the tests ask again and again."""
+    files = tuple((path, read_bytes(path, "cue file")) for path in extra)
+    return _cue_set(files)
+
+
+@functools.lru_cache(maxsize=16)
+def _cue_set(files: tuple[tuple[Path, bytes], ...]) -> CueSet:
+    default = _packaged("cues.toml")
+    assert default is not None
+    tables = [(default, None), *((clinic_cues(raw, path), path) for path, raw in files)]
     return _compile_set(tables, "en")
 
 

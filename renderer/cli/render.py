@@ -14,12 +14,13 @@ from renderer.cli.shared import (
     add_analysis_flags,
     inputs,
     run_options,
-    setting,
     stopped_by,
     stopped_code,
 )
 from renderer.config import (
     AUDIO_FORMATS,
+    DEFAULT_FONT_SIZE,
+    DEFAULT_PAGE_SIZE,
     DEFAULT_RATE,
     DEFAULT_TIMEOUT,
     FONT_SIZE_RANGE,
@@ -27,6 +28,9 @@ from renderer.config import (
     RATE_RANGE,
     THEMES,
 )
+
+# What a bare `renderer render` reads, as `make render` does.
+CONTENT = "content"
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -72,9 +76,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         type=Path,
-        default=[Path("content")],
+        default=[],
         metavar="PATH",
-        help="files or folders (default: content/)",
+        help=f"files or folders (default: {CONTENT}/)",
     )
     render.add_argument(
         "-o",
@@ -90,17 +94,22 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         help="outputs to write, comma-separated: pdf, audio, daisy (a DAISY 2.02 talking book "
         "in <slug>/daisy/) (default: pdf,audio)",
     )
-    render.add_argument("--page-size", choices=PAGE_SIZES, help="paper (default: letter)")
+    render.add_argument(
+        "--page-size",
+        metavar="{" + ",".join(PAGE_SIZES) + "}",
+        help=f"paper, in any case (default: {DEFAULT_PAGE_SIZE})",
+    )
     low, high = FONT_SIZE_RANGE
     render.add_argument(
         "--font-size",
         type=float,
         metavar="PT",
-        help=f"body text size, {low:g} to {high:g} (default: 18); nothing on the page is smaller",
+        help=f"body text size, {low:g} to {high:g} (default: {DEFAULT_FONT_SIZE:g}); nothing on "
+        "the page is smaller",
     )
     render.add_argument(
         "--theme",
-        choices=THEMES,
+        metavar="{" + ",".join(THEMES) + "}",
         help="standard (default): black on white, for print; cream: dark on cream, less glare; "
         "high-contrast: light on black, for screens (all at least 7:1)",
     )
@@ -139,7 +148,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     render.add_argument(
         "--audio-format",
-        choices=AUDIO_FORMATS,
+        metavar="{" + ",".join(AUDIO_FORMATS) + "}",
         help="mp3: 64 kbit/s CBR mono with ID3 chapters (default); wav: 16-bit with cue points",
     )
     render.add_argument(
@@ -233,23 +242,21 @@ class _Progress:
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from renderer.batch import default_jobs, render_all
-    from renderer.errors import OutputError, UsageError
+    from renderer.errors import OutputError
     from renderer.outputs.files import check_writable
     from renderer.pipeline import RenderResult, Toolkit
     from renderer.report import ReportEntry, summarise, write_reports
 
-    options, settings = run_options(args)
-    jobs = setting(args, settings, "jobs", default_jobs())
-    if jobs < 1:
-        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
-    timeout = setting(args, settings, "timeout", DEFAULT_TIMEOUT)
-    if not timeout > 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+    paths = args.paths or [_default_content()]
+    options, run_as = run_options(args)
+    jobs, timeout = run_as.jobs or default_jobs(), run_as.timeout
     kit = Toolkit.load(options)  # a missing engine or unknown voice stops the run here, once
     notes: list[str] = []
-    files = inputs(args.paths, reporter, notes)
+    files = inputs(paths, reporter, notes)
     for note in notes:
         reporter.note(note)
+    if not files:
+        return reporter.exit_code  # each path said why it gave nothing; no report of nothing
     check_writable(args.output)  # a folder that cannot take files: one line, not one per article
     entries: dict[Path, ReportEntry] = {}  # not the results: they hold each article's text
     progress = _Progress(len(files), args.quiet)
@@ -298,6 +305,19 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             f"articles into {args.output}/ (report: {reports[-1]})"
         )
     return reporter.exit_code
+
+
+def _default_content() -> Path:
+    """The content/ folder a bare `renderer render` reads, or a usage error saying what to do."""
+    from renderer.errors import UsageError
+
+    content = Path(CONTENT)
+    if not content.is_dir():
+        raise UsageError(
+            f"no {CONTENT}/ folder here to render: name the articles "
+            f"(renderer render FILE_OR_FOLDER ...) or run it in the folder that holds {CONTENT}/"
+        )
+    return content
 
 
 def _output_full(folder: Path) -> bool:

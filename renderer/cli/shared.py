@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from renderer.config import CONFIG_NAME, DEFAULT_TARGET_GRADE
 from renderer.errors import RendererError
@@ -22,7 +22,7 @@ from renderer.errors import RendererError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from renderer.config import Options
+    from renderer.config import Options, RunOptions
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -83,63 +83,19 @@ def print_rich(draw: Callable[[Console], None]) -> None:
     sys.stdout.write(buffer.getvalue())
 
 
-def setting(args: argparse.Namespace, settings: dict[str, Any], key: str, default: Any) -> Any:
-    """A flag's value if it was given, else renderer.toml's, else the built-in default."""
-    value = getattr(args, key)
-    if value is None or value == []:
-        return settings.get(key, default)
-    return value
-
-
-def run_options(args: argparse.Namespace) -> tuple[Options, dict[str, Any]]:
-    """Options from defaults < renderer.toml (or --config) < the command line's flags, and the
-    file's settings."""
-    from renderer.config import (
-        DEFAULT_FORMATS,
-        DEFAULT_RATE,
-        LargePrintOptions,
-        Options,
-        SpeechOptions,
-        load_settings,
-        parse_formats,
-    )
+def run_options(args: argparse.Namespace) -> tuple[Options, RunOptions]:
+    """Options from defaults < renderer.toml (or --config) < the flags given. Every value is
+    checked by config's one set of rules: a bad flag names the flag, a bad key the file."""
+    from renderer.config import build_options, build_run_options, load_settings, option_keys
 
     settings, _ = load_settings(args.config)
-
-    def pick(key: str, default: Any) -> Any:
-        return setting(args, settings, key, default)
-
-    if args.command != "render":
-        return Options(
-            target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
-            cue_files=tuple(pick("cues", [])),
-        ), settings
-    formats = (
-        parse_formats(args.formats) if args.formats else settings.get("formats", DEFAULT_FORMATS)
-    )
-    options = Options(
-        target_grade=pick("target_grade", DEFAULT_TARGET_GRADE),
-        cue_files=tuple(pick("cues", [])),
-        formats=formats,
-        print=LargePrintOptions(
-            page_size=pick("page_size", "letter"),
-            font_size=pick("font_size", 18.0),
-            theme=pick("theme", "standard"),
-            font=pick("font", None),
-            clinic_name=pick("clinic_name", None),
-            clinic_phone=pick("clinic_phone", None),
-            audio_url=args.audio_url,
-        ),
-        speech=SpeechOptions(
-            engine=pick("engine", None),
-            voice=pick("voice", None),
-            rate=pick("rate", DEFAULT_RATE),
-            audio_format=pick("audio_format", "mp3"),
-            lexicon_files=tuple(pick("lexicon", [])),
-            split=args.split_audio,
-        ),
-    )
-    return options, settings
+    flags = {
+        key: value
+        for key in option_keys()
+        if (value := getattr(args, key, None)) is not None and value is not False and value != []
+    }
+    values = {**settings, **flags}
+    return build_options(values), build_run_options(values)
 
 
 def add_analysis_flags(parser: argparse.ArgumentParser) -> None:

@@ -22,12 +22,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, ClassVar
 
-from renderer.config import read_toml
+from renderer.config import Refused, Rule, read_toml, toml_key, validate
 from renderer.errors import ConfigError
 
-TABLES = ("patterns", "words", "symbols")
 # A pattern that matches empty text here (at the start, at a word's edge, before a digit...)
 # would insert its replacement between words: it is refused.
 _PROBES = ("", "Take 2-4 mg (0.5 mL) at 8:30 p.m., e.g. daily;\n50% < 1 µg/day & IV.")
@@ -84,24 +83,39 @@ class Lexicon:
         return before + self.symbols[match.group()] + after
 
 
-def _entries(data: dict[str, Any], table: str, path: Path | None) -> dict[str, str]:
-    """One table of a lexicon file, every key and replacement checked."""
-    entries = data.get(table, {})
-    if not isinstance(entries, dict):
-        raise ConfigError(f"[{table}] must be a table", path)
-    for key, value in entries.items():
-        if not key:
-            raise ConfigError(f"[{table}] has an empty key", path)
-        if not isinstance(value, str):
-            kind = type(value).__name__
-            raise ConfigError(f"[{table}] {key!r} must be a string, not {kind}", path)
-        if not any(char.isalnum() for char in value):
-            raise ConfigError(
-                f"[{table}] {key!r}: replacement {value!r} has no letter or digit "
-                "(the lexicon may rewrite text, never delete it)",
-                path,
-            )
-    return entries
+def _spoken(value: str) -> str:
+    if not any(char.isalnum() for char in value):
+        raise Refused(
+            "words with a letter or digit (the lexicon may rewrite text, never delete it)"
+        )
+    return value
+
+
+def _key(value: str) -> str:
+    if not value:
+        raise Refused("text, not empty")
+    return value
+
+
+Spoken = Annotated[str, Rule("words with a letter or digit", _spoken)]
+Key = Annotated[str, Rule("text, not empty", _key)]
+
+
+@dataclass(frozen=True)
+class LexiconFile:
+    """What a lexicon file may hold (lexicon.toml, a clinic's --lexicon file)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # no unknown tables
+
+    patterns: dict[Key, Spoken] = field(
+        default_factory=dict, metadata={"about": "a table of 'regular expression' = 'words'"}
+    )
+    words: dict[Key, Spoken] = field(
+        default_factory=dict, metadata={"about": "a table of word = 'words'"}
+    )
+    symbols: dict[Key, Spoken] = field(
+        default_factory=dict, metadata={"about": "a table of 'symbol' = 'words'"}
+    )
 
 
 def _keeping_words(replacement: str) -> Callable[[re.Match[str]], str]:
@@ -121,7 +135,7 @@ def _keeping_words(replacement: str) -> Callable[[re.Match[str]], str]:
 
 
 def _compile(key: str, replacement: str, path: Path | None) -> re.Pattern[str]:
-    where = f"[patterns] {key!r}"
+    where = toml_key(("patterns", key))
     try:
         pattern = re.compile(key)
     except re.error as exc:
@@ -138,18 +152,18 @@ def _compile(key: str, replacement: str, path: Path | None) -> re.Pattern[str]:
 
 
 def load_lexicon(extra: Sequence[Path] = ()) -> Lexicon:
-    """The default lexicon, with each clinic file's entries added or overriding in turn."""
+    """The default lexicon, with each clinic file's entries added or overriding in turn. A
+    clinic's file is checked against LexiconFile; the packaged one by the tests (the check
+    needs pydantic, which a start without a clinic file need not load)."""
     patterns: dict[str, tuple[re.Pattern[str], str]] = {}
     words: dict[str, str] = {}
     symbols: dict[str, str] = {}
     for path in (None, *extra):
         data = read_toml(path, "lexicon", ("renderer.outputs", "lexicon.toml"))
-        unknown = [name for name in data if name not in TABLES]
-        if unknown:
-            allowed = ", ".join(TABLES)
-            raise ConfigError(f"unknown table [{unknown[0]}] (allowed: {allowed})", path)
-        for key, replacement in _entries(data, "patterns", path).items():
+        if path is not None:
+            validate(LexiconFile, data, path, "lexicon")
+        for key, replacement in data.get("patterns", {}).items():
             patterns[key] = (_compile(key, replacement, path), replacement)
-        words.update(_entries(data, "words", path))
-        symbols.update(_entries(data, "symbols", path))
+        words.update(data.get("words", {}))
+        symbols.update(data.get("symbols", {}))
     return Lexicon(tuple(patterns.values()), words, symbols)

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from conftest import SEEDS
+from renderer.analysis import sections
 from renderer.analysis.sections import classify_article, load_cues
 from renderer.analysis.sentences import split_sentences
+from renderer.config import read_toml, validate
 from renderer.errors import ConfigError
 from renderer.labels import ENGLISH
 from renderer.loaders import load_article
@@ -220,7 +222,10 @@ def test_a_clinic_adds_a_provider_term(tmp_path: Path) -> None:
     [
         ('[risk]\nheading = ["x"]\n', "unknown key 'risk.heading'"),
         ('[warnings]\nheadings = ["x"]\n', "unknown table [warnings]"),
-        ('[risk]\nheadings = "x"\n', "'risk.headings' must be a list of strings"),
+        ('[risk]\nheadings = "x"\n', "risk.headings = 'x': must be a list of patterns (text)"),
+        ('[risk]\nheadings = ["a", 5]\n', "risk.headings[1] = 5: must be text"),
+        ('risk = ["x"]\n', "risk = ['x']: must be a table"),
+        ('[terms]\nnurse = "midwife"\n', "terms.nurse = 'midwife': must be a list"),
         ('[risk]\nheadings = ["(unclosed"]\n', "not a valid pattern"),
         ('[risk]\nheadings = ["{nurse}"]\n', "[terms] has no 'nurse'"),
         ("[risk\n", "not valid TOML"),
@@ -233,6 +238,28 @@ def test_bad_cue_files_name_the_problem(tmp_path: Path, content: str, message: s
         load_cues([cue_file])
     assert message in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in Path(sections.__file__).parent.glob("cues*.toml"))
+)
+def test_each_packaged_cue_file_has_the_shape_a_clinic_file_must_have(name: str) -> None:
+    # They are not checked when loaded (that would load pydantic on every start): here.
+    packaged = read_toml(None, "cue file", ("renderer.analysis", name))
+    checked = validate(sections.CueFile, packaged, None, "cue file")
+    assert checked.risk.headings == tuple(packaged["risk"]["headings"])
+
+
+def test_cues_are_compiled_once_per_process_for_the_same_files(tmp_path: Path) -> None:
+    assert load_cues() is CUES
+    cue_file = tmp_path / "clinic.toml"
+    cue_file.write_text('[risk]\nheadings = ["red flags"]\n', encoding="utf-8")
+    first = load_cues([cue_file])
+    assert load_cues([cue_file]) is first
+    cue_file.write_text('[risk]\nheadings = ["amber flags"]\n', encoding="utf-8")
+    changed = load_cues([cue_file])  # the same name with new contents is read again
+    assert changed is not first
+    assert kinds(classify("## Amber flags\n\nA fever.\n", changed))[0][1] == "risk"
 
 
 def test_a_missing_cue_file(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from renderer.config import read_toml, validate
 from renderer.errors import ConfigError
-from renderer.outputs.lexicon import Lexicon, load_lexicon
+from renderer.outputs.lexicon import Lexicon, LexiconFile, load_lexicon
 
 LEXICON = load_lexicon()
 
@@ -157,25 +158,26 @@ def test_the_lexicon_is_frozen() -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[words]\nmg = ""\n', "[words] 'mg': replacement '' has no letter or digit"),
-        ('[words]\nmg = " - "\n', "[words] 'mg': replacement ' - ' has no letter or digit"),
-        ('[symbols]\n"%" = " "\n', "[symbols] '%': replacement ' ' has no letter or digit"),
-        ("[patterns]\n'(\\d' = 'x'\n", "[patterns] '(\\\\d' is not a valid regular expression"),
-        ("[patterns]\n'x*' = 'y'\n", "[patterns] 'x*' can match empty text"),
-        ("[patterns]\n'\\b' = 'y'\n", "[patterns] '\\\\b' can match empty text"),
-        ("[patterns]\n'(?=mg)' = 'y'\n", "[patterns] '(?=mg)' can match empty text"),
-        ("[patterns]\n'(\\d)-(\\d)' = '\\1 to \\3'\n", "[patterns] '(\\\\d)-(\\\\d)': replacement"),
-        ("[patterns]\n'(\\d)' = '\\g<dose>'\n", "[patterns] '(\\\\d)': replacement"),
+        ('[words]\nmg = ""\n', "words.mg = '': must be words with a letter or digit"),
+        ('[words]\nmg = " - "\n', "words.mg = ' - ': must be words with a letter or digit"),
+        ('[symbols]\n"%" = " "\n', "symbols.'%' = ' ': must be words with a letter or digit"),
+        ('[words]\n"e.g." = "."\n', "words.'e.g.' = '.': must be words with a letter or digit"),
+        ("[patterns]\n'(\\d' = 'x'\n", "patterns.'(\\d' is not a valid regular expression"),
+        ("[patterns]\n'x*' = 'y'\n", "patterns.'x*' can match empty text"),
+        ("[patterns]\n'\\b' = 'y'\n", "patterns.'\\b' can match empty text"),
+        ("[patterns]\n'(?=mg)' = 'y'\n", "patterns.'(?=mg)' can match empty text"),
+        ("[patterns]\n'(\\d)-(\\d)' = '\\1 to \\3'\n", "patterns.'(\\d)-(\\d)': replacement"),
+        ("[patterns]\n'(\\d)' = '\\g<dose>'\n", "patterns.'(\\d)': replacement"),
         (
             '[sounds]\nmg = "milligrams"\n',
             "unknown table [sounds] (allowed: patterns, words, symbols)",
         ),
         ('mg = "milligrams"\n', "unknown table [mg]"),
-        ("[words]\nmg = 5\n", "[words] 'mg' must be a string, not int"),
-        ('[words]\nmg = ["milligrams"]\n', "[words] 'mg' must be a string, not list"),
-        ('[words.mg]\nsay = "milligrams"\n', "[words] 'mg' must be a string, not dict"),
-        ('[words]\n"" = "nothing"\n', "[words] has an empty key"),
-        ('words = "mg"\n', "[words] must be a table"),
+        ("[words]\nmg = 5\n", "words.mg = 5: must be text"),
+        ('[words]\nmg = ["milligrams"]\n', "words.mg = ['milligrams']: must be text"),
+        ('[words.mg]\nsay = "milligrams"\n', "words.mg = {'say': 'milligrams'}: must be text"),
+        ('[words]\n"" = "nothing"\n', "words: the key '' must be text, not empty"),
+        ('words = "mg"\n', "words = 'mg': must be a table of word = 'words'"),
         ("[words\n", "lexicon is not valid TOML"),
     ],
 )
@@ -187,6 +189,13 @@ def test_a_bad_clinic_file_is_refused_naming_it(tmp_path: Path, toml: str, messa
     assert caught.value.path == str(clinic)
     assert message in caught.value.message
     assert str(caught.value).startswith(f"{clinic}: ")
+
+
+def test_the_packaged_lexicon_has_the_shape_a_clinic_file_must_have() -> None:
+    # It is not checked when it is loaded (that would load pydantic on every start): here.
+    packaged = read_toml(None, "lexicon", ("renderer.outputs", "lexicon.toml"))
+    checked = validate(LexiconFile, packaged, None, "lexicon")
+    assert checked.words == packaged["words"] and checked.patterns == packaged["patterns"]
 
 
 def test_a_missing_clinic_file_is_refused(tmp_path: Path) -> None:
