@@ -11,8 +11,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from renderer.config import DEFAULT_TIMEOUT, Options
-from renderer.errors import RendererError
+from renderer.errors import OutputError, RendererError
 from renderer.outputs import files
 from renderer.outputs.files import slug_text
 from renderer.outputs.speech import SpeechEngine, Voice, open_engine
 from renderer.pipeline import RenderResult, Toolkit, render_file, up_to_date
+from renderer.report.folder import write_folder_reports
 
 Outcome = tuple[Path, RenderResult | Exception]
 
@@ -54,6 +55,35 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Finished:
+    """One input of a batch as it ended: "rendered", "skipped" (unchanged since the last run)
+    or "failed", with the one-line error that stopped it. Its manifest, not this, holds what
+    it became: a batch of thousands keeps these, not every article's text."""
+
+    path: Path
+    slug: str
+    status: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a batch did: each input as it ended, in input order; the report files written
+    (describing the whole output folder); and, when the batch stopped early because the output
+    folder could no longer take a file, why."""
+
+    finished: tuple[Finished, ...]
+    reports: tuple[Path, ...] = ()
+    stopped: RendererError | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.finished if f.status == status)
+
+
+OnDone = Callable[[Path, "RenderResult | Exception"], None]
+
+
 def render_all(
     paths: Sequence[Path],
     options: Options,
@@ -63,18 +93,75 @@ def render_all(
     jobs: int = 1,
     force: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
-) -> Generator[Outcome, None, None]:
-    """Render each article, yielding its result (or the error that stopped it) as it finishes.
+    on_done: OnDone | None = None,
+) -> BatchReport:
+    """Render each article, then write report.json, report.csv and report.html describing
+    every article of `out_dir` (this run's and those rendered before), and return what
+    happened. `on_done` is told of each article as it finishes (its result, or the error
+    that stopped it), for progress.
 
     An article whose input, options, renderer and engine are unchanged since the last run, with
     its outputs intact, is not rendered again unless `force`. The others are rendered in up to
     `jobs` worker processes (in this one for PDF alone with `jobs` 1); the files are the same
     whatever `jobs` is. An article a worker spends more than `timeout` seconds on (None: no
     limit) is stopped and fails, as does one whose worker dies; the others are still rendered.
-    Temporary files that a run killed mid-write left behind are removed first.
+    When the output folder can no longer take any file (a full disk, a folder gone read-only),
+    the batch stops there: every later article would fail the same way, and so would the
+    reports. Ctrl-C or SIGTERM stop it too (KeyboardInterrupt), leaving only whole files.
     """
-    kit = kit or Toolkit.load(options)
     slugs = assign_slugs(paths)
+    finished: list[Finished] = []
+    outcomes = _outcomes(paths, slugs, options, out_dir, kit, jobs, force, timeout)
+    with closing(outcomes):
+        for path, outcome in outcomes:
+            if isinstance(outcome, RenderResult):
+                finished.append(Finished(path, outcome.slug, outcome.manifest.status))
+            else:
+                finished.append(Finished(path, slugs[path], "failed", str(outcome)))
+            if isinstance(outcome, OutputError) and _output_full(out_dir):
+                # Told once, as why the batch stopped, not as this article's failure too.
+                done = sum(f.status != "failed" for f in finished)
+                stopped = OutputError(
+                    f"{outcome.message}; stopped with {done} of {len(paths)} articles rendered "
+                    "(run again when it can be written: what is done is skipped)",
+                    outcome.path,
+                )
+                return BatchReport(_in_order(paths, finished), (), stopped)
+            if on_done is not None:
+                on_done(path, outcome)
+    ordered = _in_order(paths, finished)
+    if not ordered:
+        return BatchReport(ordered)
+    reports = write_folder_reports(out_dir, ordered, options.target_grade)
+    return BatchReport(ordered, tuple(reports))
+
+
+def _in_order(paths: Sequence[Path], finished: list[Finished]) -> tuple[Finished, ...]:
+    by_path = {f.path: f for f in finished}
+    return tuple(by_path[p] for p in paths if p in by_path)
+
+
+def _output_full(folder: Path) -> bool:
+    """Whether the output folder can no longer take any file (after an article failed to write)."""
+    try:
+        files.check_writable(folder)
+    except OutputError:
+        return True
+    return False
+
+
+def _outcomes(
+    paths: Sequence[Path],
+    slugs: dict[Path, str],
+    options: Options,
+    out_dir: Path,
+    kit: Toolkit | None,
+    jobs: int,
+    force: bool,
+    timeout: float | None,
+) -> Generator[Outcome, None, None]:
+    """Each article's result (or the error that stopped it) as it finishes."""
+    kit = kit or Toolkit.load(options)
     _remove_partial_files(out_dir, slugs.values())
     todo = []
     for path in paths:

@@ -271,7 +271,7 @@ class Fingerprint:
         names = [str(p) for p in paths if p]
         return {name: self.files_sha256.get(name) for name in names}
 
-    def part(self, name: str) -> dict[str, Any]:
+    def part(self, name: str, engine: bool = True) -> dict[str, Any]:
         """What the outputs of one format family ("pdf", "audio", "daisy") depend on: the
         article (its input, pins, the renderer and the cue files that classify it) and that
         family's own options, files and engine. A run that asks for other formats leaves this
@@ -291,14 +291,26 @@ class Fingerprint:
         return {
             **common,
             "speech": speech,
-            "engine": self.engine,
+            "engine": self.engine if engine else None,
             "lexicon": self._files(*(speech.get("lexicon_files") or [])),
         }
 
-    def with_formats(self, formats: Iterable[str]) -> Fingerprint:
-        """The same fingerprint recording the formats a manifest holds (this run's and those
-        kept from the last), so that the next run asking for all of them skips the article."""
-        return replace(self, options={**self.options, "formats": list(formats)})
+    def current(self, last: Fingerprint, name: str) -> bool:
+        """Whether outputs of family `name` made from `last` are what this fingerprint would
+        make. A run that speaks nothing has not opened the engine: for it, spoken outputs made
+        with the same engine options are current."""
+        engine = self.engine is not None or name == "pdf"
+        return last.part(name, engine) == self.part(name, engine)
+
+    def keeping(self, last: Fingerprint | None, formats: Iterable[str]) -> Fingerprint:
+        """This run's fingerprint for a manifest that also lists outputs kept from the last:
+        the formats it holds recorded, and, when this run spoke nothing, the engine that spoke
+        the kept ones, so the next run asking for all of them skips the article."""
+        formats = list(formats)
+        engine = self.engine
+        if engine is None and last is not None and {"audio", "daisy"} & set(formats):
+            engine = last.engine
+        return replace(self, options={**self.options, "formats": formats}, engine=engine)
 
 
 # --- The manifest ------------------------------------------------------------------------------
@@ -468,7 +480,7 @@ def up_to_date(folder: Path, last: Manifest | None, now: Fingerprint) -> Manifes
     if not asked <= set(last.formats):
         return None
     families = {family(kind) for kind in last.outputs}
-    if any(last.fingerprint.part(f) != now.part(f) for f in families):
+    if not all(now.current(last.fingerprint, f) for f in families):
         return None
     if not all(intact(folder, entry) for entry in last.outputs.values()):
         return None
@@ -487,7 +499,7 @@ def still_good(folder: Path, last: Manifest | None, now: Fingerprint) -> dict[st
     return {
         kind: entry
         for kind, entry in last.outputs.items()
-        if last.fingerprint.part(family(kind)) == now.part(family(kind)) and intact(folder, entry)
+        if now.current(last.fingerprint, family(kind)) and intact(folder, entry)
     }
 
 

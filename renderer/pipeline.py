@@ -457,7 +457,7 @@ def render_file(
         slug=slug,
         status="rendered",
         reason=None,
-        fingerprint=now.with_formats(formats),
+        fingerprint=now.keeping(None if last is None else last.fingerprint, formats),
         analysis=analysis,
         outputs=outputs,
         # Only what went wrong in the outputs is told on the command line; the analysis notes

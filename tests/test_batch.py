@@ -294,3 +294,63 @@ def test_a_timeout_must_be_more_than_0_seconds(
     source = article(tmp_path, "a.md")
     code, _, stderr = run_cli(["render", str(source), f"--timeout={value}"], capsys)
     assert code == 2 and "--timeout must be more than 0 seconds" in stderr
+
+
+# -- what a run keeps: outputs of other formats, and the report of the whole folder --------------
+
+
+def test_a_pdf_reprint_keeps_the_audio_and_the_report_lists_every_article(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    tone = ["--engine", "tone", "--jobs", "1"]
+    assert run_cli(["render", str(inputs), "-o", str(out), *tone], capsys)[0] == 0
+    audio = (out / "a" / "a.mp3").read_bytes()
+    transcript = (out / "a" / "a.transcript.txt").read_bytes()
+
+    # A quick reprint of one article at another size: its PDF is new, its audio is kept.
+    reprint = [
+        "render",
+        str(inputs / "a.md"),
+        "-o",
+        str(out),
+        "--formats",
+        "pdf",
+        "--font-size",
+        "24",
+    ]
+    assert run_cli([*reprint, *tone], capsys)[0] == 0
+    assert (out / "a" / "a.mp3").read_bytes() == audio
+    assert (out / "a" / "a.transcript.txt").read_bytes() == transcript
+    listed = manifest(out, "a")["outputs"]
+    assert isinstance(listed, dict) and {"pdf", "mp3", "transcript.txt"} <= set(listed)
+    assert_outputs_match_manifests(out)
+    assert run_cli(["verify", str(out)], capsys)[0] == 0
+
+    # The report still describes all three articles, not only the one rendered last.
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert sorted(a["slug"] for a in report["articles"]) == ["a", "b", "c"]
+    html = (out / "report.html").read_text("utf-8")
+    assert all(f"{slug}/{slug}.pdf" in html for slug in ("a", "b", "c"))
+
+    # Both formats asked for again, nothing changed since: the article is skipped, not redone.
+    again = ["render", str(inputs / "a.md"), "-o", str(out), "--font-size", "24", *tone]
+    code, stdout, _ = run_cli(again, capsys)
+    assert code == 0 and "skipped 1 unchanged" in stdout
+
+
+def test_outputs_made_stale_by_changed_options_are_removed(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    tone = ["--engine", "tone", "--jobs", "1"]
+    base = ["render", str(inputs / "a.md"), "-o", str(out), *tone]
+    assert run_cli([*base, "--split-audio"], capsys)[0] == 0
+    assert (out / "a" / "sections").is_dir()
+    # A WAV this time, without sections: the MP3 and its sections were made from other
+    # options, so they go, and the manifest lists only what is there.
+    assert run_cli([*base, "--audio-format", "wav", "--formats", "audio"], capsys)[0] == 0
+    assert not (out / "a" / "a.mp3").exists() and not (out / "a" / "sections").exists()
+    assert (out / "a" / "a.wav").is_file() and (out / "a" / "a.pdf").is_file()
+    assert_outputs_match_manifests(out)
+    assert run_cli(["verify", str(out)], capsys)[0] == 0

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from renderer.pipeline import RenderResult
-    from renderer.report import ArticleOutcome
 
 EXAMPLES = """\
 examples:
@@ -242,10 +239,8 @@ class _Progress:
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from renderer.batch import default_jobs, render_all
-    from renderer.errors import OutputError
     from renderer.outputs.files import check_writable
     from renderer.pipeline import RenderResult, Toolkit
-    from renderer.report import ReportEntry, summarise, write_reports
 
     paths = args.paths or [_default_content()]
     options, run_as = run_options(args)
@@ -258,51 +253,49 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not files:
         return reporter.exit_code  # each path said why it gave nothing; no report of nothing
     check_writable(args.output)  # a folder that cannot take files: one line, not one per article
-    entries: dict[Path, ReportEntry] = {}  # not the results: they hold each article's text
     progress = _Progress(len(files), args.quiet)
-    results = render_all(
-        files, options, args.output, kit, jobs=jobs, force=args.force, timeout=timeout
-    )
+    finished = 0
+
+    def done(path: Path, outcome: RenderResult | Exception) -> None:
+        nonlocal finished
+        finished += 1
+        if not isinstance(outcome, RenderResult):
+            reporter.failed(outcome, path)
+            return
+        for warning in outcome.warnings:
+            reporter.warn(path, warning)
+        progress.done(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
+
     try:
-        with contextlib.closing(results):
-            for path, outcome in results:
-                entries[path] = summarise(_report_outcome(path, outcome), options.target_grade)
-                if isinstance(outcome, OutputError) and _output_full(args.output):
-                    # A full disk or a folder gone read-only fails every article after this
-                    # one, and the reports too: stop here, in one line.
-                    done = sum(e.status != "failed" for e in entries.values())
-                    reporter.failed(
-                        OutputError(
-                            f"{outcome.message}; stopped with {done} of {len(files)} articles "
-                            "rendered (run again when it can be written: what is done is skipped)",
-                            outcome.path,
-                        )
-                    )
-                    progress.stop()
-                    return reporter.exit_code
-                if not isinstance(outcome, RenderResult):
-                    reporter.failed(outcome, path)
-                    continue
-                for warning in outcome.warnings:
-                    reporter.warn(path, warning)
-                progress.done(f"{path} -> {args.output / outcome.slug}/ ({_summary(outcome)})")
+        batch = render_all(
+            files,
+            options,
+            args.output,
+            kit,
+            jobs=jobs,
+            force=args.force,
+            timeout=timeout,
+            on_done=done,
+        )
     except KeyboardInterrupt as stop:
         progress.stop()
         print(
-            f"renderer: {stopped_by(stop)} after {len(entries)} of {len(files)} articles; the "
+            f"renderer: {stopped_by(stop)} after {finished} of {len(files)} articles; the "
             "files written are complete and nothing half-written is left",
             file=sys.stderr,
         )
         return stopped_code(stop)
     progress.stop()
-    ordered = [entries[path] for path in files if path in entries]
-    reports = write_reports(args.output, ordered, options.target_grade)
+    if batch.stopped is not None:
+        # A full disk or a folder gone read-only failed every article after this one, and
+        # would fail the reports too: the batch stopped there, said in one line.
+        reporter.failed(batch.stopped)
+        return reporter.exit_code
     if not args.quiet:
-        counts = Counter(entry.status for entry in ordered)
-        rendered, skipped, failed = counts["rendered"], counts["skipped"], counts["failed"]
+        rendered, skipped = batch.count("rendered"), batch.count("skipped")
         print(
-            f"Rendered {rendered}, skipped {skipped} unchanged, failed {failed} of {len(files)} "
-            f"articles into {args.output}/ (report: {reports[-1]})"
+            f"Rendered {rendered}, skipped {skipped} unchanged, failed {batch.count('failed')} "
+            f"of {len(files)} articles into {args.output}/ (report: {batch.reports[-1]})"
         )
     return reporter.exit_code
 
@@ -318,24 +311,3 @@ def _default_content() -> Path:
             f"(renderer render FILE_OR_FOLDER ...) or run it in the folder that holds {CONTENT}/"
         )
     return content
-
-
-def _output_full(folder: Path) -> bool:
-    """Whether the output folder can no longer take any file (after an article failed to write)."""
-    from renderer.errors import OutputError
-    from renderer.outputs.files import check_writable
-
-    try:
-        check_writable(folder)
-    except OutputError:
-        return True
-    return False
-
-
-def _report_outcome(path: Path, outcome: RenderResult | Exception) -> ArticleOutcome:
-    from renderer.pipeline import RenderResult
-    from renderer.report import ArticleOutcome
-
-    if isinstance(outcome, RenderResult):
-        return ArticleOutcome(str(path), outcome.slug, outcome.manifest)
-    return ArticleOutcome(str(path), None, None, str(outcome))
