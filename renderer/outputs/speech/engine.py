@@ -24,8 +24,11 @@ class Voice:
 
 class SpeechEngine(Protocol):
     """What the audio output needs of an engine. An engine of one's own offers these and is
-    named `--engine MODULE:CALLABLE` (see registry.py); the renderer calls `voices()` once, then
-    `configure()` for each article and `synthesise()` for each sentence, in one thread."""
+    named `--engine MODULE:CALLABLE` (see registry.py). Each process that uses it makes its own
+    (the run's, for its voices, and a fresh worker for each article) and calls, in one thread,
+    `voices()`, then `configure()` for the article and `synthesise()` for each sentence. A
+    SpeechError fails the article with its message; an engine that hangs is stopped by the
+    run's time limit."""
 
     description: str  # recorded in each manifest: a new description renders the articles again
     sample_rate: int  # frames a second of what synthesise() returns
