@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,40 @@ def test_score_prints_a_table_per_article(good: Path, capsys: pytest.CaptureFixt
     assert code == 0 and err == ""
     assert "Side effects" in out and "risk" in out and 'heading cue "Side effects"' in out
     assert "Whole document" in out and "Grade <= 8" in out
+
+
+@pytest.mark.parametrize("columns", [80, 60, 40])
+def test_the_score_table_cuts_no_word_in_a_narrow_terminal(
+    columns: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Staff who use large terminal fonts have 80 columns or fewer: "ketamin e" is unreadable.
+    code, out, err = run(["score", str(CONTENT), "--json"], capsys)
+    assert code == 0, err
+    expected: list[str] = []
+    for analysis in json.loads(out):
+        for section in analysis["sections"]:
+            expected += [*(section["heading"] or "(untitled)").split(), section["kind"]]
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run(["score", str(CONTENT)], capsys)
+    assert code == 0, err
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    tokens = re.sub(r"[\u2500-\u257f]", " ", out).split()  # without the table's lines
+    words = {*tokens, *(token.removesuffix(",") for token in tokens)}
+    cut = [word for word in expected if word not in words]
+    assert not cut, f"cut at {columns} columns: {cut}"
+    assert "protected:" in out
+    if columns == 80:
+        assert "Section" in out and "~ a grade from" in out  # the narrow table and its legend
+
+
+def test_the_score_table_has_a_column_for_every_figure_when_it_fits(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, _ = run(["score", str(good)], capsys)
+    assert code == 0
+    header = next(line for line in out.splitlines() if "Sentences" in line)
+    assert "Protected" in header and "Reliable" in header and "Grade <= 8" in header
 
 
 def test_score_json_follows_the_design_contract(
@@ -297,3 +332,57 @@ def test_a_closed_pipe_is_not_an_error() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+# What `renderer --help` must not load (about 0.5 s of imports between them): the PDF, reading
+# PDFs back, MP3, readability, the parsers, the speech engine, validation and the pipeline.
+SLOW_IMPORTS = (
+    "reportlab",
+    "pypdfium2",
+    "lameenc",
+    "textstat",
+    "bs4",
+    "markdown_it",
+    "pyttsx3",
+    "espeakng_loader",
+    "pydantic",
+    "rich",
+    "ftfy",
+    "mammoth",
+    "renderer.pipeline",
+    "renderer.batch",
+    "renderer.outputs",
+    "renderer.analysis",
+)
+
+
+def imported_by(*args: str) -> set[str]:
+    """The modules a `python -m renderer ARGS` process imported (from -X importtime)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "renderer", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+@pytest.mark.parametrize("command", ["", "score", "render", "verify", "voices", "pronounce"])
+def test_help_loads_nothing_slow(command: str) -> None:
+    modules = imported_by(*command.split(), "--help")
+    slow = sorted(m for m in modules if m.startswith(SLOW_IMPORTS))
+    assert not slow, f"renderer {command} --help imported {slow[:10]}"
+    assert "renderer.cli" in modules  # the measurement itself works
+
+
+def test_score_loads_no_pdf_or_speech_code() -> None:
+    modules = imported_by("score", "content/ketamine-therapy.md", "--json")
+    pdf_or_speech = ("reportlab", "pypdfium2", "lameenc", "pyttsx3", "renderer.pipeline")
+    assert not sorted(m for m in modules if m.startswith(pdf_or_speech))
+    assert "textstat" in modules  # it did score

@@ -12,6 +12,7 @@ from renderer.cli.shared import Reporter, add_analysis_flags, inputs, print_rich
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from renderer.model import Article, Readability, Section
 
@@ -111,28 +112,33 @@ def _score_cells(r: Readability | None) -> list[str]:
     ]
 
 
-def _print_table(article: Article, target_grade: float, console: Console) -> None:
-    from rich.table import Table
+def _title(article: Article) -> str:
+    return f"{article.title}  ({article.source}, language {article.language})"
 
+
+def _heading(section: Section) -> str:
+    return section.heading if section.heading is not None else "(untitled)"
+
+
+# A layout: the column headers (right-aligned when they end in ">"), the rows, the total row.
+_Layout = tuple[list[str], list[list[str]], list[str]]
+
+
+def _print_table(article: Article, target_grade: float, console: Console) -> None:
+    """The sections as the widest layout that fits the terminal without cutting a word: a
+    column for every figure; else fewer columns, the protection under the heading; else a
+    few lines per section (staff with large terminal fonts may have 60 columns or fewer)."""
     from renderer.model import article_to_json
 
-    table = Table(
-        title=f"{article.title}  ({article.source}, language {article.language})",
-        title_justify="left",
-    )
-    for name in ("#", "Heading", "Kind", "Protected", "Words", "Sentences", "Grade"):
-        justify: Any = "right" if name in ("#", "Words", "Sentences", "Grade") else "left"
-        table.add_column(name, justify=justify, overflow="fold")
-    table.add_column(f"Grade <= {target_grade:g}")
-    table.add_column("Reliable")
-    for s in article.sections:
-        heading = s.heading if s.heading is not None else "(untitled)"
-        table.add_row(
-            str(s.index), heading, s.kind.value, _protection(s), *_score_cells(s.readability)
-        )
-    table.add_section()
-    table.add_row("", "Whole document", "", "", *_score_cells(article.readability))
-    console.print(table)
+    for layout in (_full_layout, _narrow_layout):
+        headers, rows, total = layout(article, target_grade)
+        if _min_width(headers, [*rows, total]) <= console.width:
+            console.print(_table(_title(article), headers, rows, total))
+            if layout is _narrow_layout:
+                console.print("~ a grade from under 100 words or 3 sentences: not reliable")
+            break
+    else:
+        _print_stacked(article, target_grade, console)
     kept = [d for d in article.dropped if d.kept]
     if article.dropped:
         console.print(
@@ -141,6 +147,96 @@ def _print_table(article: Article, target_grade: float, console: Console) -> Non
         )
     _print_review(article_to_json(article), console)
     console.print()
+
+
+def _min_width(headers: list[str], rows: list[list[str]]) -> int:
+    """The narrowest table rich can draw without folding a word: every column as wide as its
+    longest word, one space of padding on each side, a border between and around columns."""
+    from rich.cells import cell_len
+
+    widths = [
+        max(cell_len(word) for cell in column for word in cell.rstrip(">").split() or [""])
+        for column in zip(headers, *rows, strict=True)
+    ]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]], total: list[str]) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for header in headers:
+        right = header.endswith(">")
+        table.add_column(header.rstrip(">"), justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*row)
+    table.add_section()
+    table.add_row(*total)
+    return table
+
+
+def _full_layout(article: Article, target_grade: float) -> _Layout:
+    headers = ["#>", "Heading", "Kind", "Protected", "Words>", "Sentences>", "Grade>"]
+    headers += [f"Grade <= {target_grade:g}", "Reliable"]
+    rows = [
+        [str(s.index), _heading(s), s.kind.value, _protection(s), *_score_cells(s.readability)]
+        for s in article.sections
+    ]
+    return headers, rows, ["", "Whole document", "", "", *_score_cells(article.readability)]
+
+
+def _narrow_layout(article: Article, target_grade: float) -> _Layout:
+    """Six columns: why a section is protected goes under its heading; an unreliable grade
+    is marked ~ instead of a column of its own; the sentence count is left to --json."""
+    headers = ["#>", "Section", "Kind", "Words>", "Grade>", f"<= {target_grade:g}"]
+    rows = []
+    for s in article.sections:
+        protected = _protected(s)
+        section = _heading(s) + (f"\n{protected}" if protected else "")
+        rows.append([str(s.index), section, s.kind.value, *_narrow_cells(s.readability)])
+    return headers, rows, ["", "Whole document", "", *_narrow_cells(article.readability)]
+
+
+def _protected(section: Section) -> str:
+    """What of a section is protected and why, as a line of its own ("" when nothing is)."""
+    protection = _protection(section)
+    if protection == "no":
+        return ""
+    if protection.startswith("yes: "):
+        return "protected: " + protection.removeprefix("yes: ")
+    return protection.replace(":", " protected:", 1)  # "2 paragraphs protected: ..."
+
+
+def _narrow_cells(r: Readability | None) -> list[str]:
+    if r is None:
+        return ["0", "-", "-"]
+    return [str(r.words), ("" if r.reliable else "~") + f"{r.grade:.1f}", _yes_no(r.meets_target)]
+
+
+def _print_stacked(article: Article, target_grade: float, console: Console) -> None:
+    """A few lines per section, wrapped at words by rich: for terminals too narrow for a table."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console.print(_title(article), markup=False)
+    sections: list[tuple[str, Section | None, Readability | None]] = [
+        (f"{s.index}. {_heading(s)}", s, s.readability) for s in article.sections
+    ]
+    sections.append(("Whole document", None, article.readability))
+    for heading, section, r in sections:
+        lines = []
+        if section is not None:
+            lines.append(f"{section.kind.value}, {_protected(section) or 'not protected'}")
+        if r is not None:
+            target = "at or below" if r.meets_target else "above"
+            reliable = "" if r.reliable else ", not reliable"
+            lines.append(
+                f"{r.words} words, {r.sentences} sentences, grade {r.grade:.1f} "
+                f"({target} {target_grade:g}{reliable})"
+            )
+        console.print(heading, markup=False)
+        for line in lines:
+            console.print(Padding(Text(line), (0, 0, 0, 3)))
 
 
 def _print_review(analysis: dict[str, Any], console: Console) -> None:

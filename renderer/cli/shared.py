@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import signal
 import sys
@@ -78,7 +79,10 @@ def print_rich(draw: Callable[[Console], None]) -> None:
 
     buffer = io.StringIO()
     tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size((140, 24)).columns if tty else 140
+    # COLUMNS when set (also when piped), else the terminal's width; 140 into a file or pipe,
+    # wide enough for every column.
+    given = tty or "COLUMNS" in os.environ
+    width = shutil.get_terminal_size((140, 24)).columns if given else 140
     draw(Console(file=buffer, width=width, highlight=False, force_terminal=tty))
     sys.stdout.write(buffer.getvalue())
 
