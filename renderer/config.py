@@ -162,7 +162,9 @@ def _listed(value: Any) -> Any:
     """A file may name one item where a list is meant: `lexicon = "words.toml"`."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list) and any(isinstance(v, str) and not v.strip() for v in value):
+    if isinstance(value, (list, tuple)) and any(
+        isinstance(v, str) and not v.strip() for v in value
+    ):
         raise Refused("a list of file names, none of them empty")
     return value
 
@@ -200,6 +202,7 @@ Formats = Annotated[
 Files = Annotated[tuple[Path, ...], Rule("a file, or a list of them", before=_listed)]
 FontFile = Annotated[Path, Rule("a TrueType font file", before=_named)]
 Jobs = Annotated[int, Rule("1 or more", _at_least_one)]
+Switch = Annotated[bool, Rule("true or false")]
 Seconds = Annotated[float, Rule("more than 0 seconds", _positive)]
 
 
@@ -264,7 +267,7 @@ class SpeechOptions:
     lexicon_files: Files = field(
         default=(), metadata=about("a pronunciation file, or a list of them", key="lexicon")
     )
-    split: bool = field(default=False, metadata=about(key="split_audio"))  # a file per section
+    split: Switch = field(default=False, metadata=about(key="split_audio"))  # a file per section
     # a speech engine by name (speech.ENGINES); None: the platform's
     engine: Text | None = field(
         default=None, metadata=about("a speech engine by name (see `renderer voices --help`)")
