@@ -22,7 +22,6 @@ from renderer.manifest import AudioOutput, BookOutput, PdfOutput
 from renderer.model import (
     Article,
     Block,
-    BlockKind,
     ProtectedPassage,
     SectionKind,
     comparable_text,
@@ -168,15 +167,9 @@ def expected_text(article: Article) -> ExpectedText:
 
 
 def _run(index: int, name: str | None, heading: str | None, blocks: Sequence[Block]) -> TextRun:
-    units: list[str] = []
-    labels: list[str] = []
-    for block in blocks:
-        if block.kind is BlockKind.TABLE:  # a narrow page repeats the header before each value
-            labels.extend(cell for cell in block.header if cell)
-            units.extend(cell for row in block.rows for cell in row if cell)
-        else:
-            units.extend(block.units())
-    return TextRun(index, name, heading, tuple(units), tuple(labels))
+    units = tuple(unit for block in blocks for unit in block.values())
+    labels = tuple(label for block in blocks for label in block.labels())
+    return TextRun(index, name, heading, units, labels)
 
 
 @dataclass(frozen=True)
