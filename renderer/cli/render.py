@@ -47,6 +47,10 @@ examples:
   renderer render leaflet.md --formats pdf,audio,daisy   adds a DAISY 2.02 book in <slug>/daisy/
   renderer render handouts/ --jobs 4 --force      render all again, four at a time
   renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
+  renderer render handout.docx --page-size A4     a Word handout; choices in any case
+
+Inputs: {supported}; a .pdf, .odt, .rtf or .doc is
+named with what to save it as instead.
 
 Each article becomes OUTPUT/<slug>/<slug>.pdf, <slug>.mp3 (one chapter per section),
 <slug>.transcript.txt and manifest.json (with daisy, also daisy/ncc.html and its files),
@@ -59,6 +63,8 @@ skipped. Exit codes: 0 all rendered; 1 some inputs failed (the rest are still re
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    from renderer.loaders import SUPPORTED_EXTENSIONS
+
     render = sub.add_parser(
         "render",
         parents=[common],
@@ -66,7 +72,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Render articles as large-print PDF handouts (18 pt and up, sans-serif, "
         "left aligned, high contrast) with safety sections boxed, and as spoken MP3 with a "
         "chapter per section and a transcript; safety sections are kept whole in every output.",
-        epilog=EXAMPLES,
+        epilog=EXAMPLES.format(supported=", ".join(SUPPORTED_EXTENSIONS)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     render.add_argument(
