@@ -25,7 +25,6 @@ from renderer.model import (
     protected_passages,
 )
 from renderer.outputs.audio import (
-    _ENCODE_BLOCK,
     LAME_DELAY,
     Chapter,
     Script,
@@ -37,6 +36,7 @@ from renderer.outputs.audio import (
     read_audio,
     synthesise,
 )
+from renderer.outputs.audio.encode import _ENCODE_BLOCK
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import audio_problems, missing_passages
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
