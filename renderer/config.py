@@ -67,10 +67,10 @@ DEFAULT_TIMEOUT = 600.0
 
 
 class Refused(ValueError):
-    """A value a rule refused; `must` says what it must be, `part` the piece that was wrong
-    (an unknown name in a list) when it is not the whole value."""
+    """A value a rule refused; `must` says what it must be (the rule's own words when not
+    given), `part` the piece that was wrong (an unknown name in a list) when not all of it."""
 
-    def __init__(self, must: str, part: object = None) -> None:
+    def __init__(self, must: str = "", part: object = None) -> None:
         super().__init__(must)
         self.must = must
         self.part = part
@@ -100,10 +100,16 @@ class Rule:
         inner = handler(source)
         if self.strict and inner.get("type") in ("int", "float", "str", "bool"):
             inner = {**inner, "strict": True}
-        schema: Any = core_schema.no_info_after_validator_function(self.check, inner)
+        schema: Any = core_schema.no_info_after_validator_function(self._apply, inner)
         if self.before is not None:
             schema = core_schema.no_info_before_validator_function(self.before, schema)
         return schema
+
+    def _apply(self, value: Any) -> Any:
+        try:
+            return self.check(value)
+        except Refused as refused:
+            raise Refused(refused.must or self.must, refused.part) from None
 
 
 def one_of(names: tuple[str, ...]) -> Rule:
@@ -111,7 +117,7 @@ def one_of(names: tuple[str, ...]) -> Rule:
 
     def check(value: str) -> str:
         if value.lower() not in names:
-            raise Refused(f"one of {', '.join(names)}")
+            raise Refused
         return value.lower()
 
     return Rule(f"one of {', '.join(names)}", check)
@@ -122,33 +128,33 @@ def between(low: float, high: float, unit: str = "") -> Rule:
 
     def check(value: float) -> float:
         if not low <= value <= high:  # NaN is refused too
-            raise Refused(must)
+            raise Refused
         return value
 
     return Rule(must, check)
 
 
 def _positive(value: float) -> float:
-    if not value > 0:
-        raise Refused("more than 0 seconds")
+    if not value > 0:  # NaN is refused too
+        raise Refused
     return value
 
 
 def _at_least_one(value: int) -> int:
     if value < 1:
-        raise Refused("1 or more")
+        raise Refused
     return value
 
 
 def _some_text(value: str) -> str:
     if not value.strip():
-        raise Refused("text")
+        raise Refused
     return value
 
 
 def _web_address(value: str) -> str:
     if not value.startswith(("https://", "http://")):
-        raise Refused("an http or https address")
+        raise Refused
     return value
 
 
@@ -178,12 +184,11 @@ def _format_names(value: Any) -> Any:
 
 def _formats(names: tuple[str, ...]) -> tuple[str, ...]:
     wanted = [name.strip().lower() for name in names]
-    must = f"one or more of {', '.join(FORMATS)}"
     for name, given in zip(wanted, names, strict=True):
         if name not in FORMATS:
-            raise Refused(must, given)
+            raise Refused(part=given)
     if not wanted:
-        raise Refused(must)
+        raise Refused
     return tuple(f for f in FORMATS if f in wanted)
 
 

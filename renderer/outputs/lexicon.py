@@ -85,19 +85,20 @@ class Lexicon:
 
 def _spoken(value: str) -> str:
     if not any(char.isalnum() for char in value):
-        raise Refused(
-            "words with a letter or digit (the lexicon may rewrite text, never delete it)"
-        )
+        raise Refused
     return value
 
 
 def _key(value: str) -> str:
     if not value:
-        raise Refused("text, not empty")
+        raise Refused
     return value
 
 
-Spoken = Annotated[str, Rule("words with a letter or digit", _spoken)]
+Spoken = Annotated[
+    str,
+    Rule("words with a letter or digit (the lexicon may rewrite text, never delete it)", _spoken),
+]
 Key = Annotated[str, Rule("text, not empty", _key)]
 
 
