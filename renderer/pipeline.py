@@ -51,15 +51,14 @@ from renderer.outputs.daisy import NCC, BookInfo, build_book, claimed_ms
 from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
+from renderer.outputs.pdf.check import prove_pdf, unprintable_chars
 from renderer.outputs.proof import (
     Expected,
     Findings,
     prove_audio,
     prove_book,
-    prove_pdf,
     prove_readable_audio,
     prove_transcript,
-    unprintable_chars,
 )
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
 from renderer.version import VERSION

@@ -24,13 +24,13 @@ from renderer.manifest import (
 )
 from renderer.model import ProtectedPassage, protected_passages
 from renderer.outputs.files import FileMap
+from renderer.outputs.pdf.check import prove_pdf
 from renderer.outputs.proof import (
     Expected,
     Findings,
     missing_passages,
     prove_audio,
     prove_book,
-    prove_pdf,
     prove_readable_audio,
     prove_transcript,
     squeeze,

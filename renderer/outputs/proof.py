@@ -15,10 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
-from renderer.labels import ENGLISH, Wording, wording_for
-from renderer.manifest import AudioOutput, BookOutput, PdfOutput
+from renderer.labels import Wording, wording_for
+from renderer.manifest import AudioOutput, BookOutput
 from renderer.model import (
     Article,
     Block,
@@ -29,53 +27,21 @@ from renderer.model import (
 )
 from renderer.outputs.audio import AudioFacts, chapter_seconds, pause_seconds, read_audio
 from renderer.outputs.daisy import check_book
-from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.normalise import spoken_words
 from renderer.outputs.pdf import sentence_case
+
+# The PDF's text layer is read in outputs/pdf/text.py (its checker is outputs/pdf/check.py);
+# these names stay importable from here for the other outputs' tests and the benchmarks.
+from renderer.outputs.pdf.text import body_text as body_text
+from renderer.outputs.pdf.text import pdf_pages as pdf_pages
+from renderer.outputs.pdf.text import shown_as as shown_as
+from renderer.outputs.pdf.text import unprintable_chars as unprintable_chars
 from renderer.outputs.speech import SpeechError
-
-
-def pdf_pages(pdf: bytes | Path) -> list[str]:
-    """The text layer of each page, in reading order (of a PDF's bytes or its file)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        pages = []
-        for page in document:
-            textpage = page.get_textpage()
-            # pdfium reads a hyphen that ends a line as U+FFFE (a noncharacter: its guess that
-            # the hyphen only breaks a word) and drops the line break after it; reportlab
-            # breaks lines only at spaces and draws no hyphen of its own, so it is one the text
-            # has ("sodium- free" set as "sodium-" / "free").
-            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        document.close()
 
 
 def squeeze(text: str) -> str:
     # Compared without any white space: a line break may fall inside a long word or address.
     return "".join(comparable_text(text).split())
-
-
-def body_text(pages: Sequence[str], footer: str, wording: Wording = ENGLISH) -> str:
-    """The pages' text joined, without the running footer and "continued" labels that a page
-    break puts in the middle of a passage (in the words of the article's language)."""
-    continued = [comparable_text(label) for label in wording.continued_labels()]
-    page_number = wording.page_number()
-    footer_text = comparable_text(footer)
-    kept = []
-    for page in pages:
-        text = comparable_text(page)
-        text = page_number.sub("", text).rstrip()
-        if footer_text and text.endswith(footer_text.rstrip()):
-            text = text[: len(text) - len(footer_text.rstrip())]
-        for label in continued:
-            if text.startswith(label):
-                text = text[len(label) :]
-        kept.append(text)
-    return " ".join(kept)
 
 
 def missing_passages(
@@ -224,23 +190,6 @@ class Findings:
             self.proved.append(f"{name}: {complete_text_check(runs)}")
 
 
-def unprintable_chars(runs: Sequence[TextRun], printable: Callable[[str], str]) -> list[str]:
-    """The characters of the text that the PDF shows as MISSING_GLYPH_MARKER (`printable` is
-    the PDF's fonts' own test), each tested once: what the manifest records as "unprintable"."""
-    chars = {
-        c for run in runs for text in (run.heading or "", *run.units, *run.labels) for c in text
-    }
-    return sorted(c for c in chars if printable(c) == MISSING_GLYPH_MARKER)
-
-
-def shown_as(unprintable: Iterable[str]) -> Callable[[str], str]:
-    """Text as the PDF shows it, given the characters no font could draw: render and verify
-    compare with this same mapping (a translation table, so a long article costs no Python
-    loop over its characters)."""
-    table = str.maketrans(dict.fromkeys(unprintable, MISSING_GLYPH_MARKER))
-    return lambda text: text.translate(table)
-
-
 # Problems told before the search stops: an output that lost everything (another article's PDF)
 # is told in a few lines, and costs no more than a few searches to the end of its text.
 MAX_LOST = 5
@@ -331,24 +280,6 @@ def audio_problems(
     ):
         problems.append(f"chapter starts {starts} are not in order within the audio")
     return problems
-
-
-def prove_pdf(path: Path, entry: PdfOutput, expected: Expected) -> Findings:
-    """The PDF read back as a reader's software reads it: its pages as the manifest says, and
-    in its text layer (without the footer and "continued" labels) every protected passage, and
-    every sentence and heading, whole and in order (characters no font could draw compared as
-    the marker the PDF shows)."""
-    found = Findings()
-    try:
-        pages = pdf_pages(path)
-    except pdfium.PdfiumError as exc:
-        found.add([f"cannot be opened as a PDF: {exc}"])
-        return found
-    wrong = [f"{len(pages)} pages, the manifest says {entry.pages}"]
-    found.add(wrong if len(pages) != entry.pages else [])
-    text = body_text(pages, entry.footer, expected.wording)
-    found.text_holds(expected, expected.text.printed, text, "pdf", shown_as(entry.unprintable))
-    return found
 
 
 def prove_transcript(text: str, expected: Expected) -> Findings:
