@@ -343,7 +343,9 @@ def test_workers_die_with_the_run_even_when_stuck_in_c_code(tmp_path: Path) -> N
 # -- one article hangs, crashes or fails -------------------------------------------------------
 
 
-def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(tmp_path: Path) -> None:
+def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "in"
     # The hung article comes first: the others are rendered beside it while it waits out its
     # limit. With the tone stand-in a leaflet takes a worker well under a second, within half
@@ -394,8 +396,8 @@ def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(tmp_pat
     for slug in ("a-hangs", "crashes", "fails"):  # nothing of a failed article, not even its PDF
         assert not (out / slug).exists() or not any((out / slug).iterdir())
     assert took < 100  # a hang guard, not a speed test: the hung article was stopped at LIMIT
-    verify = subprocess.run(renderer("verify", out), env=env, capture_output=True, text=True)
-    assert verify.returncode == 0, verify.stderr
+    code, _, stderr = run_cli(["verify", str(out)], capsys)
+    assert code == 0, stderr
 
 
 def test_a_pdf_build_that_hangs_or_crashes_fails_its_article_and_workers_are_replaced(
