@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lock render test lint clean
+.PHONY: setup lock render test test-fast lint clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The suite without the tests marked slow (real speech of whole articles, killed and interrupted
+# runs, validators in a browser or Java): under a minute, for the edit-test loop. CI runs `test`.
+test-fast: lint
+	$(BIN)/pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
