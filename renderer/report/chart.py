@@ -1,5 +1,5 @@
 """The chart of a report.html article: an inline SVG bar chart of its sections' reading grades
-against the target grade."""
+against the target grade, one bar a section, each labelled by its heading."""
 
 from __future__ import annotations
 
@@ -12,50 +12,62 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from renderer.report.colours import OVER_BAR, PAGE, TEXT
 from renderer.report.entries import SectionEntry
 
-_SLOT = 48  # width of each section's bar and gap, in SVG units
 _FONT = 14
-_PLOT_HEIGHT = 250
-_PLOT_LEFT = 80  # room for the grade axis and its title
-_PLOT_TOP = 30  # above the axis' top grade (which leaves room for labels: _value_max)
+_LABELS = 300  # width of the heading column, in SVG units
+_PLOT = 480  # width of the bars' area
+_RIGHT = 150  # room for the label after the longest bar
+_TOP = 36  # above the first bar: the target line's label
+_ROW = 36  # height of each section's row
+_BAR = 22  # height of a bar
+_BOTTOM = 64  # below the last bar: the grade axis and its title
 _LINE = _FONT * 1.2
+_FONT_NAME = "Helvetica"  # what reportlab measures with; the SVG asks for it or a look-alike
 
 
 def _value_max(sections: Sequence[SectionEntry], target: float) -> float:
-    """The top of the grade axis: an even number above every bar and the target, with room for a
-    two-line label over the tallest bar."""
+    """The end of the grade axis: an even number above every bar and the target."""
     top = max([target, *(s.grade for s in sections if s.grade is not None)])
     return float(2 * math.ceil(top / 2) + 2)
 
 
 def _chart_summary(sections: Sequence[SectionEntry], target: float) -> str:
     over = sum(s.over for s in sections)
-    graded = sum(s.grade is not None for s in sections)
-    ungraded = len(sections) - graded
+    short = sum(s.short for s in sections)
+    ungraded = sum(s.grade is None for s in sections)
+    meets = len(sections) - over - short - ungraded
     return (
-        f"Bar chart of the reading grade of {len(sections)} sections against the target grade "
-        f"{target:g}: {over} over the target, {graded - over} meet it"
-        + (f", {ungraded} with no grade" if ungraded else "")
+        f"Bar chart of the reading grade of {len(sections)} sections, each named by its "
+        f"heading, against the target grade {target:g}: {over} over the target, {meets} meet "
+        f"it, {short} too short to grade"
+        + (f", {ungraded} with no text to grade" if ungraded else "")
         + ". The table after the chart gives the same figures."
     )
 
 
+def fit(text: str, width: float) -> str:
+    """`text` cut with "…" to fit `width` at the chart's font size (the table has it whole)."""
+    if stringWidth(text, _FONT_NAME, _FONT) <= width:
+        return text
+    while text and stringWidth(text + "…", _FONT_NAME, _FONT) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def section_chart(sections: Sequence[SectionEntry], target: float, chart_id: str) -> str:
-    """An inline SVG bar chart of the sections' grades with a dashed line at the target; bars
-    over the target are filled and labelled "over".
+    """An inline SVG chart of horizontal bars, one a section, named by its heading, with a
+    dashed line at the target. A bar over the target is filled and labelled "over"; a section
+    too short to grade has a dashed outline and says so; one with no text has no bar.
 
     Written as text: reportlab's chart library took 25 ms a chart, drawn one after another in
     the batch's own process once the workers were done (5 s of report for 200 articles)."""
-    plot_width = _SLOT * max(len(sections), 6)
-    width = _PLOT_LEFT + plot_width + 110
-    height = _PLOT_TOP + _PLOT_HEIGHT + 70
-    bottom = _PLOT_TOP + _PLOT_HEIGHT  # y of grade 0; SVG's y grows downwards
+    width = _LABELS + _PLOT + _RIGHT
+    bottom = _TOP + _ROW * len(sections)  # the grade axis
+    height = bottom + _BOTTOM
     value_max = _value_max(sections, target)
 
-    def y(grade: float) -> float:
-        return bottom - _PLOT_HEIGHT * grade / value_max
+    def x(grade: float) -> float:
+        return _LABELS + _PLOT * grade / value_max
 
-    slot = plot_width / len(sections)
-    bar_width = slot * 10 / 22  # a bar of 10 to a gap of 12, as reportlab's charts draw them
     summary = _e(_chart_summary(sections, target))
     parts = [
         f'<svg id="{_e(chart_id)}" width="{width}" height="{height}" '
@@ -63,53 +75,40 @@ def section_chart(sections: Sequence[SectionEntry], target: float, chart_id: str
         f'aria-label="{summary}">',
         f"<title>{summary}</title>",
         # The target line goes first, so bars and their labels stay readable where they cross it.
-        _svg_line(
-            (_PLOT_LEFT, y(target)),
-            (_PLOT_LEFT + plot_width + 10, y(target)),
-            3,
-            "stroke-dasharray: 10, 5;",
-        ),
-        _svg_text(
-            _PLOT_LEFT + plot_width + 14, y(target) + _FONT / 3, f"target {target:g}", "start"
-        ),
-        _svg_line((_PLOT_LEFT, bottom), (_PLOT_LEFT + plot_width, bottom), 1),
-        _svg_line((_PLOT_LEFT, bottom), (_PLOT_LEFT, _PLOT_TOP), 1),
+        _svg_line((x(target), _TOP - 8), (x(target), bottom), 3, "stroke-dasharray: 10, 5;"),
+        _svg_text(x(target), _TOP - 14, f"target {target:g}"),
+        _svg_line((_LABELS, bottom), (_LABELS + _PLOT, bottom), 1),
+        _svg_line((_LABELS, _TOP - 8), (_LABELS, bottom), 1),
     ]
     for step in range(0, int(value_max) + 1, 2):
-        parts.append(_svg_line((_PLOT_LEFT - 5, y(step)), (_PLOT_LEFT, y(step)), 1))
-        parts.append(_svg_text(_PLOT_LEFT - 8, y(step) + _FONT / 3, f"{step}", anchor="end"))
+        parts.append(_svg_line((x(step), bottom), (x(step), bottom + 5), 1))
+        parts.append(_svg_text(x(step), bottom + 8 + _FONT, f"{step}"))
     for n, s in enumerate(sections):
-        middle = _PLOT_LEFT + slot * (n + 0.5)
+        middle = _TOP + _ROW * (n + 0.5)
         parts.append(
-            _svg_line(
-                (_PLOT_LEFT + slot * (n + 1), bottom), (_PLOT_LEFT + slot * (n + 1), bottom + 5), 1
-            )
+            _svg_text(_LABELS - 10, middle + _FONT / 3, fit(s.name, _LABELS - 16), anchor="end")
         )
-        names = [f"{s.index}"] if s.grade is not None else [f"{s.index}", "none"]
-        for line, name in enumerate(names):
-            parts.append(_svg_text(middle, bottom + 20 + line * _LINE, name))
         if s.grade is None:
+            parts.append(_svg_text(_LABELS + 8, middle + _FONT / 3, "no text to grade", "start"))
             continue
         fill = OVER_BAR if s.over else PAGE
+        dashes = " stroke-dasharray: 6, 4;" if s.short else ""
         parts.append(
-            f'<rect x="{_n(middle - bar_width / 2)}" y="{_n(y(s.grade))}" '
-            f'width="{_n(bar_width)}" height="{_n(bottom - y(s.grade))}" '
-            f'style="fill: {fill}; stroke: {TEXT}; stroke-width: 2;"/>'
+            f'<rect x="{_n(_LABELS)}" y="{_n(middle - _BAR / 2)}" '
+            f'width="{_n(x(s.grade) - _LABELS)}" height="{_n(_BAR)}" '
+            f'style="fill: {fill}; stroke: {TEXT}; stroke-width: 2;{dashes}"/>'
         )
         # Each label sits on a white box: the target line passes behind it.
-        lines = _bar_label(s).split("\n")
-        box_width = max(stringWidth(t, "Helvetica", _FONT) for t in lines) + 8
-        box_top = y(s.grade) - 4 - _LINE * len(lines)
+        label = _bar_label(s)
+        left = x(s.grade) + 6
         parts.append(
-            f'<rect x="{_n(middle - box_width / 2)}" y="{_n(box_top)}" width="{_n(box_width)}" '
-            f'height="{_n(_LINE * len(lines))}" style="fill: {PAGE}; stroke: none;"/>'
+            f'<rect x="{_n(left - 2)}" y="{_n(middle - _LINE / 2)}" '
+            f'width="{_n(stringWidth(label, _FONT_NAME, _FONT) + 4)}" height="{_n(_LINE)}" '
+            f'style="fill: {PAGE}; stroke: none;"/>'
         )
-        for line, text in enumerate(lines):
-            parts.append(_svg_text(middle, box_top + _LINE * (line + 1) - 4, text))
-    middle_y = _PLOT_TOP + _PLOT_HEIGHT / 2
+        parts.append(_svg_text(left, middle + _FONT / 3, label, "start"))
     parts += [
-        _svg_text(24, middle_y, "Reading grade", rotate=True),
-        _svg_text(_PLOT_LEFT + plot_width / 2, height - 14, "Section"),
+        _svg_text(_LABELS + _PLOT / 2, height - 12, "Reading grade (US school grade)"),
         "</svg>",
     ]
     return "\n".join(parts)
@@ -135,10 +134,9 @@ def _svg_line(
     )
 
 
-def _svg_text(x: float, y: float, text: str, anchor: str = "middle", rotate: bool = False) -> str:
-    turn = f' transform="rotate(-90 {_n(x)} {_n(y)})"' if rotate else ""
+def _svg_text(x: float, y: float, text: str, anchor: str = "middle") -> str:
     return (
-        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{turn} '
+        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
         f'style="font-family: {_SVG_FONTS}; font-size: {_FONT}px; fill: {TEXT};">{_e(text)}</text>'
     )
 
@@ -146,8 +144,9 @@ def _svg_text(x: float, y: float, text: str, anchor: str = "middle", rotate: boo
 def _bar_label(section: SectionEntry) -> str:
     if section.grade is None:
         return ""
-    value = f"{section.grade:.1f}" if section.reliable else f"~{section.grade:.1f}"
-    return f"over\n{value}" if section.over else value
+    if section.short:
+        return f"~{section.grade:.1f} too short to grade"
+    return f"{section.grade:.1f} over" if section.over else f"{section.grade:.1f}"
 
 
 _SVG_FONTS = "Helvetica, Arial, 'Liberation Sans', sans-serif"

@@ -1,19 +1,27 @@
 """What the reports say of each article: the batch's outcomes (a manifest, or the error that
 stopped an article) summarised into entries of a few kilobytes each.
 
-A section is "over target" when its grade is above the report's `target_grade` (the rule the
-analysis uses for `meets_target`), so the chart, the tables and the counts always agree with the
-target line drawn in the report, even for manifests rendered with another target."""
+A section is "over target" when it is long enough to grade reliably and its grade is above the
+report's `target_grade` (the rule the analysis uses for `meets_target`), so the chart, the tables
+and the counts always agree with the target line drawn in the report, even for manifests
+rendered with another target. A section too short for the formulas is "too short to grade":
+its figure is a rough guide, counted apart, never as over target."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from renderer.config import AUDIO_FORMATS
 from renderer.manifest import BOOK_NCC, Manifest, Output
-from renderer.model import Section
+from renderer.model import Section, SectionKind
+from renderer.report.plainwords import WordFound, find_plain_words
+
+# A "sentence" of fewer words is a list item or a label ("Nausea and vomiting"): the grade
+# formulas say nothing useful about it, so it is never offered as a sentence to rewrite.
+MIN_SENTENCE_WORDS = 6
 
 _MAIN_ORDER = {
     kind: n for n, kind in enumerate(("pdf", *AUDIO_FORMATS, "transcript.txt", BOOK_NCC))
@@ -38,6 +46,16 @@ class SentenceEntry:
 
 
 @dataclass(frozen=True)
+class WarningGroup:
+    """A warning the article's manifest gave, said once: how often, and where (the sections or
+    page regions it was given for, as a person names them)."""
+
+    message: str
+    count: int
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SectionEntry:
     index: int
     heading: str | None
@@ -47,8 +65,18 @@ class SectionEntry:
     sentences: int
     grade: float | None  # None when the section has no readability (too little text)
     reliable: bool | None
-    hardest: tuple[SentenceEntry, ...]
-    over: bool  # graded above the report's target
+    hardest: tuple[SentenceEntry, ...]  # its hardest sentences that are over target themselves
+    over: bool  # long enough to grade, and graded above the report's target
+    over_by: float = 0.0  # grades above the target, when over
+    short: bool = False  # graded, but too short for the grade to be more than a rough guide
+    difficult: tuple[str, ...] = ()  # its long or uncommon words, as the analysis found them
+
+    @property
+    def name(self) -> str:
+        """The section as a person names it: its heading, or where it is."""
+        if self.heading:
+            return self.heading
+        return "Opening (no heading)" if self.index == 0 else f"Section {self.index} (no heading)"
 
 
 @dataclass(frozen=True)
@@ -89,7 +117,10 @@ class ReportEntry:
     # The analysis JSON's entries for a person's review (review.check_line/override_line).
     check_these: tuple[dict[str, Any], ...] = ()
     overrides: tuple[dict[str, Any], ...] = ()
+    plain_words: tuple[WordFound, ...] = ()  # words the plain-language list has plainer ones for
+    notes: tuple[WarningGroup, ...] = ()  # the warnings, each said once
     number: int = 0  # position in the batch, from 1 (write_reports sets it): the HTML ids
+    rank: int | None = None  # 1 for the article most in need of rewriting (write_reports sets it)
 
     @property
     def name(self) -> str:
@@ -101,7 +132,22 @@ class ReportEntry:
 
     @property
     def over(self) -> list[SectionEntry]:
+        """The sections long enough to grade whose grade is over the target."""
         return [s for s in self.sections if s.over]
+
+    @property
+    def short(self) -> list[SectionEntry]:
+        """The sections with a grade that are too short for it to be more than a rough guide."""
+        return [s for s in self.sections if s.short]
+
+    @property
+    def points_over(self) -> float:
+        """How far the article's reliably graded sections are over target, added up (grades):
+        what the report ranks articles by."""
+        return round(sum(s.over_by for s in self.over), 1)
+
+    def section(self, index: int) -> SectionEntry | None:
+        return next((s for s in self.sections if s.index == index), None)
 
 
 def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
@@ -124,6 +170,15 @@ def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
         grade=document.grade if document else None,
         grade_reliable=document.reliable if document else None,
         sections=tuple(_section(s, target_grade) for s in article.sections),
+        plain_words=find_plain_words(
+            (
+                (s.index, s.plain_text(), s.protected)
+                for s in article.sections
+                if s.kind is not SectionKind.BOILERPLATE
+            ),
+            article.language,
+        ),
+        notes=group_warnings(manifest.warnings),
         protected=len(manifest.recorded_passages),
         outputs=_outputs(slug, manifest.outputs),
         dropped=tuple(DroppedEntry(d.region, d.text, d.kept) for d in article.dropped),
@@ -138,6 +193,8 @@ def summarise(outcome: ArticleOutcome, target_grade: float) -> ReportEntry:
 def _section(section: Section, target: float) -> SectionEntry:
     readability = section.readability
     grade = None if readability is None else readability.grade
+    reliable = None if readability is None else readability.reliable
+    over = grade is not None and bool(reliable) and grade > target
     return SectionEntry(
         index=section.index,
         heading=section.heading,
@@ -146,13 +203,52 @@ def _section(section: Section, target: float) -> SectionEntry:
         words=readability.words if readability else 0,
         sentences=readability.sentences if readability else 0,
         grade=grade,
-        reliable=None if readability is None else readability.reliable,
+        reliable=reliable,
         hardest=tuple(
             SentenceEntry(h.text, h.grade)
             for h in (readability.hardest_sentences if readability else ())
+            if h.grade > target and len(h.text.split()) >= MIN_SENTENCE_WORDS
         ),
-        over=grade is not None and grade > target,
+        over=over,
+        over_by=round(grade - target, 1) if over and grade is not None else 0.0,
+        short=grade is not None and not reliable,
+        difficult=readability.difficult_words if readability else (),
     )
+
+
+# The warnings render writes once per section or page region (pipeline._analysis_warnings):
+# "section 3 (Side effects): readability is a rough guide (64 words)" and
+# "left out footer: 'Privacy Policy | Terms'".
+_PER_SECTION = re.compile(r"section (\d+)(?: \((.*)\))?: (.*?)(?: \(\d+ words\))?", re.DOTALL)
+_LEFT_OUT = re.compile(r"left out ([^:]+): .*", re.DOTALL)
+
+
+def group_warnings(warnings: Sequence[str]) -> tuple[WarningGroup, ...]:
+    """The warnings, each said once with how often and where, in the order first given: a note
+    repeated for ten sections is one line, not ten."""
+    groups: dict[str, list[str | None]] = {}
+    for warning in warnings:
+        per_section = _PER_SECTION.fullmatch(warning)
+        left_out = _LEFT_OUT.fullmatch(warning)
+        if per_section:
+            index, heading, message = per_section.groups()
+            groups.setdefault(message, []).append(heading or f"section {index}")
+        elif left_out:
+            groups.setdefault("left out as page furniture", []).append(left_out.group(1))
+        else:
+            groups.setdefault(warning, []).append(None)
+    return tuple(
+        WarningGroup(message, len(places), tuple(_counted([p for p in places if p is not None])))
+        for message, places in groups.items()
+    )
+
+
+def _counted(places: Sequence[str]) -> list[str]:
+    """Places in first-seen order, a repeated one once with how often ("footer ×4")."""
+    counts: dict[str, int] = {}
+    for place in places:
+        counts[place] = counts.get(place, 0) + 1
+    return [place if n == 1 else f"{place} ×{n}" for place, n in counts.items()]
 
 
 def _outputs(slug: str | None, outputs: Mapping[str, Output]) -> tuple[OutputEntry, ...]:

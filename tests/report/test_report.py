@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
 import json
 import re
@@ -90,8 +91,24 @@ def squash(text: str) -> str:
 
 
 def over_target(section: dict[str, Any], target: float = TARGET) -> bool:
+    """Long enough to grade, and graded over the target."""
     readability = section["readability"]
-    return readability is not None and readability["grade"] > target
+    return readability is not None and readability["reliable"] and readability["grade"] > target
+
+
+def too_short(section: dict[str, Any]) -> bool:
+    readability = section["readability"]
+    return readability is not None and not readability["reliable"]
+
+
+def html_order(reports: dict[str, bytes], batch: list[ArticleOutcome]) -> list[ArticleOutcome]:
+    """The articles in the order report.html shows them: by rank, a failed one last."""
+    ranks = [a["rank"] for a in json.loads(reports["report.json"])["articles"]]
+    ordered = sorted(
+        zip(ranks, range(len(batch)), batch, strict=True),
+        key=lambda r: (r[0] is None, r[0] or 0, r[1]),
+    )
+    return [outcome for _, _, outcome in ordered]
 
 
 # -- report.json ----------------------------------------------------------------------------------
@@ -117,6 +134,7 @@ def test_json_lists_every_article_with_its_status_and_totals(
         "failed": 1,
         "sections": len(all_sections),
         "sections_over_target": sum(over_target(s) for s in all_sections),
+        "sections_too_short_to_grade": sum(too_short(s) for s in all_sections),
     }
     out_dir, _ = rendered
     for entry, outcome in zip(articles[:-1], batch[:-1], strict=True):
@@ -146,8 +164,11 @@ def test_json_lists_a_failed_article_with_its_error(reports: dict[str, bytes]) -
         "title": None,
         "words": None,
         "grade": None,
+        "rank": None,
         "sections": 0,
         "sections_over_target": 0,
+        "sections_too_short_to_grade": 0,
+        "grade_points_over_target": 0.0,
         "protected_passages": 0,
         "outputs": {},
         "warnings": [],
@@ -155,6 +176,8 @@ def test_json_lists_a_failed_article_with_its_error(reports: dict[str, bytes]) -
         "check_these": [],
         "overrides": [],
         "dropped": [],
+        "plain_words": [],
+        "notes": [],
     }
 
 
@@ -162,7 +185,8 @@ def test_json_lists_a_failed_article_with_its_error(reports: dict[str, bytes]) -
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert data.startswith("\ufeff".encode())  # so that Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def test_csv_has_one_row_per_section_and_none_for_a_failure(
@@ -186,8 +210,14 @@ def test_csv_has_one_row_per_section_and_none_for_a_failure(
             assert record["grade"] == record["meets_target"] == record["reliable"] == ""
         else:
             assert record["grade"] == f"{readability['grade']:.1f}"
-            assert record["meets_target"] == ("no" if over_target(section) else "yes")
+            assert record["meets_target"] == ("no" if readability["grade"] > TARGET else "yes")
             assert record["reliable"] == ("yes" if readability["reliable"] else "no")
+            verdict = "over target" if over_target(section) else "meets target"
+            assert record["verdict"] == ("too short to grade" if too_short(section) else verdict)
+        if section["protected"]:
+            assert record["rewrite"] == "keep as is unless a clinician signs off"
+        else:
+            assert record["rewrite"] == ("rewrite" if over_target(section) else "")
     assert FAILED.source not in reports["report.csv"].decode("utf-8")
 
 
@@ -200,6 +230,8 @@ def test_csv_marks_a_section_with_no_readability_by_empty_cells(
     assert [row[2] for row in rows] == [f"Heading {HOSTILE}", *(row[2] for row in rows[1:])]
     assert rows[1][7:10] == ["", "", ""]  # grade, meets_target, reliable
     assert rows[2][7:10] == ["3.0", "yes", "no"]
+    verdicts = [dict(zip(CSV_HEADER, row, strict=True))["verdict"] for row in rows]
+    assert verdicts[1:3] == ["no text to grade", "too short to grade"]
 
 
 # -- report.html ----------------------------------------------------------------------------------
@@ -288,40 +320,52 @@ def test_html_charts_are_svg_images_with_a_name_and_a_table_beside(
         assert chart["role"] == "img"
         assert chart["aria-label"] and "target grade 8" in chart["aria-label"]
     svgs = re.findall(r"<svg\b.*?</svg>", text, re.DOTALL)
-    for svg, outcome in zip(svgs, batch[:-1], strict=True):
+    for svg, outcome in zip(svgs, html_order(reports, batch)[:-1], strict=True):
         assert "<title>" in svg and "<rect" in svg
         assert "target 8" in svg  # the target line's label
-        # Over-target bars are told apart by a label, not by colour alone.
-        over = sum(over_target(s) for s in sections_of(outcome))
-        assert len(re.findall(r">over</text>", svg)) == over
+        sections = sections_of(outcome)
+        # Over-target bars are told apart by a label, not by colour alone; so are short ones.
+        over = sum(over_target(s) for s in sections)
+        assert len(re.findall(r">[\d.]+ over</text>", svg)) == over
+        assert len(re.findall(r">~[\d.]+ too short to grade</text>", svg)) == sum(
+            too_short(s) for s in sections
+        )
+        # Each bar is named by its section's heading (cut short with "…" if it is long).
+        for section in sections:
+            name = section["heading"] or ("Opening (no heading)" if section["index"] == 0 else "")
+            label = html.escape(name[:20]) if name else f"Section {section['index']}"
+            assert f">{label}" in svg, label
     # Screen readers get the same figures as a table: a row per section of each article.
     total = sum(len(sections_of(o)) for o in batch[:-1])
-    assert text.count("over target</span>") == sum(
+    assert text.count('<span class="over">over target</span>') == sum(
         over_target(s) for o in batch[:-1] for s in sections_of(o)
     )
     assert len(re.findall(r'<tr><th scope="row">\d+</th>', text)) == total
 
 
-def test_html_chart_bars_stand_as_high_as_the_grades_against_the_target_line(
+def test_html_chart_bars_are_as_long_as_the_grades_against_the_target_line(
     reports: dict[str, bytes], batch: list[ArticleOutcome]
 ) -> None:
     text = reports["report.html"].decode("utf-8")
     number = r"([\d.]+)"
     svgs = re.findall(r"<svg\b.*?</svg>", text, re.DOTALL)
-    for svg, outcome in zip(svgs, batch[:-1], strict=True):  # none for the failed article
-        (target_y,) = re.findall(rf'<polyline points="[\d.]+ {number},[^>]*stroke-dasharray', svg)
+    for svg, outcome in zip(svgs, html_order(reports, batch)[:-1], strict=True):
+        ((x1, x2),) = re.findall(
+            rf'<polyline points="{number} [\d.]+, {number} [\d.]+"[^>]*stroke-dasharray', svg
+        )
+        assert x1 == x2  # the target is a vertical line across every bar
         bars = re.findall(
-            rf'<rect x="[\d.]+" y="{number}" width="[\d.]+" height="{number}" '
-            r'style="fill: (#\w+); stroke: #000000; stroke-width: 2;"/>',
+            rf'<rect x="{number}" y="[\d.]+" width="{number}" height="[\d.]+" '
+            r'style="fill: (#\w+); stroke: #000000; stroke-width: 2;( stroke-dasharray: [^;]+;)?"/>',
             svg,
         )
         graded = [s for s in sections_of(outcome) if s["readability"] is not None]
         assert len(bars) == len(graded)
-        for (top, height, fill), section in zip(bars, graded, strict=True):
-            bottom = float(top) + float(height)
-            drawn = TARGET * float(height) / (bottom - float(target_y))
+        for (left, width, fill, dashed), section in zip(bars, graded, strict=True):
+            drawn = TARGET * float(width) / (float(x1) - float(left))
             assert drawn == pytest.approx(section["readability"]["grade"], abs=0.05)
             assert (fill == OVER_BAR) == over_target(section)
+            assert bool(dashed) == too_short(section)
 
 
 def test_html_shows_the_failed_article_with_its_error(reports: dict[str, bytes]) -> None:
@@ -330,7 +374,7 @@ def test_html_shows_the_failed_article_with_its_error(reports: dict[str, bytes])
     assert '<td class="failed">failed</td>' in text
 
 
-def test_html_lists_hardest_sentences_dropped_regions_warnings_and_checks(
+def test_html_lists_hard_sentences_dropped_regions_notes_and_checks(
     reports: dict[str, bytes], batch: list[ArticleOutcome]
 ) -> None:
     page = Page(reports["report.html"].decode("utf-8"))
@@ -338,15 +382,29 @@ def test_html_lists_hardest_sentences_dropped_regions_warnings_and_checks(
     for outcome in batch[:-1]:
         assert outcome.manifest is not None
         for section in sections_of(outcome):
-            if over_target(section):
-                for sentence in section["readability"]["hardest_sentences"]:
-                    assert squash(f"{sentence['text']} (grade {sentence['grade']:.1f})") in text
+            readability = section["readability"]
+            for sentence in readability["hardest_sentences"] if readability else ():
+                line = squash(f"{sentence['text']} (grade {sentence['grade']:.1f})")
+                # Only a sentence over target, of six words or more, in a section that needs
+                # work: never a short list item, never one that meets the target.
+                wanted = (
+                    (over_target(section) or too_short(section))
+                    and sentence["grade"] > TARGET
+                    and len(sentence["text"].split()) >= 6
+                )
+                assert (line in text) == wanted, line
         for dropped in outcome.manifest.analysis["dropped"]:
             assert squash(dropped["text"])[:60] in text
-        for warning in outcome.manifest.warnings:
-            assert squash(warning) in text
         for check in outcome.manifest.checks:
             assert squash(check) in text
+        # Each warning once, with how often: the rough-guide note of many sections is one line.
+        rough = [w for w in outcome.manifest.warnings if "rough guide" in w]
+        if len(rough) > 1:
+            assert f"readability is a rough guide — {len(rough)} times" in text
+            assert not any(squash(w) in text for w in rough)
+        left_out = [w for w in outcome.manifest.warnings if w.startswith("left out ")]
+        if len(left_out) > 1:
+            assert f"left out as page furniture — {len(left_out)} times" in text
 
 
 def hostile_outcome(outcome: ArticleOutcome) -> ArticleOutcome:
@@ -360,7 +418,9 @@ def hostile_outcome(outcome: ArticleOutcome) -> ArticleOutcome:
     first = sections[0]
     first["heading"] = f"Heading {HOSTILE}"
     first["readability"]["grade"] = 12.0
-    first["readability"]["hardest_sentences"] = [{"text": f"Hard {HOSTILE}", "grade": 14.2}]
+    first["readability"]["hardest_sentences"] = [
+        {"text": f"A long and hard sentence {HOSTILE}", "grade": 14.2}
+    ]
     sections[1]["readability"] = None
     sections[2]["readability"].update(grade=3.0, reliable=False)
     analysis["sections"] = sections
@@ -386,7 +446,7 @@ def test_html_keeps_hostile_article_text_as_text(
     assert not page.all("script")
     assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
     words = " ".join(page.text)
-    for what in ("Title", "Heading", "Hard", "warning", "check", "error"):
+    for what in ("Title", "Heading", "sentence", "warning", "check", "error"):
         assert f"{what} {HOSTILE}" in words, what
     (pdf,) = [a["href"] for a in page.all("a") if a["href"] and a["href"].endswith(".pdf")]
     assert pdf.startswith("./x%22%20onmouseover") and "<" not in pdf and '"' not in pdf
@@ -402,9 +462,12 @@ def test_html_marks_unreliable_and_missing_grades(
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><th scope="row">(\d+)</th>.*?</tr>', text)
     assert rows == ["0", "1", "2"]
-    assert re.search(r'<th scope="row">1</th>.*?no grade</td><td>no grade</td>', text)
-    assert re.search(r'<th scope="row">2</th>.*?3\.0 \(rough guide\)</td><td>yes</td>', text)
-    assert ">none</text>" in text and ">~3.0</text>" in text  # the chart marks them too
+    assert re.search(r'<th scope="row">1</th>.*?no grade</td><td>no text to grade</td>', text)
+    assert re.search(
+        r'<th scope="row">2</th>.*?3\.0 \(rough guide\)</td><td>too short to grade</td>', text
+    )
+    # the chart marks them too
+    assert ">no text to grade</text>" in text and ">~3.0 too short to grade</text>" in text
 
 
 # -- colours --------------------------------------------------------------------------------------
