@@ -273,7 +273,7 @@ class SpeechOptions:
         default=(), metadata=about("a pronunciation file, or a list of them", key="lexicon")
     )
     split: Switch = field(default=False, metadata=about(key="split_audio"))  # a file per section
-    # a speech engine by name (speech.ENGINES); None: the platform's
+    # a speech engine by name (speech.engine_names()); None: the platform's
     engine: Text | None = field(
         default=None, metadata=about("a speech engine by name (see `renderer voices --help`)")
     )

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from engines import calls
 
 from conftest import REPO, assert_outputs_match_manifests, run_cli
 from conftest import write_leaflet as leaflet
+from engines import calls
 from renderer.outputs.audio import read_audio
 
 pytestmark = pytest.mark.skipif(

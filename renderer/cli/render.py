@@ -133,7 +133,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     render.add_argument(
         "--engine",
         metavar="NAME",
-        help="the speech engine (default: espeak-ng on Linux, the system's voices elsewhere)",
+        help="the speech engine: espeak (espeak-ng; the default on Linux), system (the "
+        "computer's own voices; the default on Windows and macOS), tone (a quiet tone as long as "
+        "the speech would be: for trying a run where no speech engine is installed), the name "
+        "an installed package gives its engine, or MODULE:CALLABLE for an engine of your own",
     )
     render.add_argument(
         "--voice",

@@ -27,7 +27,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     voices.add_argument("--language", metavar="CODE", help="only voices for this language")
     voices.add_argument(
-        "--engine", metavar="NAME", help="the speech engine to ask (default: the platform's)"
+        "--engine",
+        metavar="NAME",
+        help="the speech engine to ask, named as for render (default: the platform's)",
     )
     voices.set_defaults(run=run)
 

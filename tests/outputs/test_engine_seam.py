@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from engines import calls
 
 from conftest import FIXTURES, REPO, run_cli
 from conftest import write_leaflet as leaflet
+from engines import calls
 from renderer.errors import UsageError
 from renderer.outputs.audio import read_audio
 from renderer.outputs.speech import (
