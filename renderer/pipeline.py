@@ -4,7 +4,6 @@ prove, write."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,17 +36,15 @@ from renderer.manifest import Chapter as ManifestChapter
 from renderer.manifest import up_to_date as up_to_date_manifest
 from renderer.model import Article, article_from_json, article_to_json
 from renderer.outputs.audio import (
+    AudioFiles,
     Script,
     Speech,
     Tags,
     build_script,
-    encode_mp3,
-    encode_sections,
-    encode_wav,
     synthesise,
 )
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-from renderer.outputs.daisy import NCC, BookInfo, build_book, claimed_ms
+from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms
 from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
@@ -213,19 +210,17 @@ def _voice(article: Article, options: Options, kit: Toolkit) -> tuple[Voice, tup
 
 @dataclass(frozen=True)
 class _Spoken:
-    """The script read once: every spoken output (the audio file, the DAISY book) is made
-    from this one synthesis."""
+    """The script read once: every spoken output (the audio file, its sections, the DAISY
+    book's MP3s) was written from this one synthesis as it was spoken, each to its staged file;
+    what is kept is where each chapter and sentence starts, not the sound."""
 
     script: Script
     transcript: str
     speech: Speech
     voice: Voice
-    tags: Tags
-
-    @functools.cached_property
-    def section_mp3s(self) -> list[bytes]:
-        """One MP3 per chapter, encoded once for --split-audio and the DAISY book alike."""
-        return encode_sections(self.speech, self.tags)
+    audio: str | None = None  # the whole spoken version's file, when "audio" is asked for
+    parts: tuple[str, ...] = ()  # --split-audio: each chapter's file
+    book_audio: tuple[str, ...] = ()  # the DAISY book's MP3 of each chapter
 
 
 def _speak(
@@ -243,13 +238,40 @@ def _speak(
     checks = _proven(prove_transcript(transcript, expected), article.source, "the transcript")
     voice, warnings = _voice(article, options, kit)
     kit.engine.configure(voice.id, options.speech.rate)
-    speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate)
-    name = file_name(slug, TRANSCRIPT)
-    staging.write(name, transcript.encode("utf-8"))
     # The tags name the clinic that made the recording, and the title as the PDF shows it.
     creator = options.print.clinic_name or CREATOR
     tags = Tags(sentence_case(article.title), creator, article.language)
-    spoken = _Spoken(script, transcript, speech, voice, tags)
+    fmt = options.speech.audio_format
+    titles = [chapter.title for chapter in script.chapters]
+    audio = file_name(slug, fmt) if "audio" in options.formats else None
+    parts = tuple(
+        f"sections/{number:02d}-{slug_text(title, 40) or 'section'}.{fmt}"
+        for number, title in enumerate(titles)
+        if audio and options.speech.split
+    )
+    book = tuple(
+        f"{DAISY_FOLDER}/{audio_file(number)}"
+        for number in range(len(titles))
+        if "daisy" in options.formats
+    )
+    # Each file is written as the script is spoken, so an hour of speech costs no more memory
+    # than a minute; a chapter's MP3 is encoded once for --split-audio and the book alike.
+    with AudioFiles(kit.engine.sample_rate, tags, titles) as files:
+        if audio:
+            files.whole(staging.path(audio), fmt)
+        if parts and book and fmt == "mp3":
+            pairs = zip(parts, book, strict=True)
+            files.sections([(staging.path(p), staging.path(b)) for p, b in pairs], fmt)
+        else:
+            if parts:
+                files.sections([(staging.path(part),) for part in parts], fmt)
+            if book:
+                files.sections([(staging.path(mp3),) for mp3 in book], "mp3")
+        speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate, files)
+        files.finish(speech)
+    name = file_name(slug, TRANSCRIPT)
+    staging.write(name, transcript.encode("utf-8"))
+    spoken = _Spoken(script, transcript, speech, voice, audio, parts, book)
     return spoken, Made({TRANSCRIPT: Output(*_described(staging, name))}, warnings, checks)
 
 
@@ -262,12 +284,9 @@ def _audio(
     slug: str,
     staging: Staging,
 ) -> Made:
-    assert kit.engine is not None
-    speech_options, speech = options.speech, spoken.speech
-    fmt = speech_options.audio_format
-    encode = encode_mp3 if fmt == "mp3" else encode_wav
-    name = file_name(slug, fmt)
-    staging.write(name, encode(speech.frames, speech.sample_rate, spoken.tags, speech.chapters))
+    """The spoken version and its sections (written by _speak), described and proved."""
+    assert kit.engine is not None and spoken.audio is not None
+    speech_options, speech, name = options.speech, spoken.speech, spoken.audio
     rate = speech.sample_rate
     entry = AudioOutput(
         *_described(staging, name),
@@ -283,20 +302,14 @@ def _audio(
     )
     found = prove_audio(staging.staged(name), entry, expected, spoken.transcript)
     checks = _proven(found, article.source, "the spoken version")
-    outputs: dict[str, Output] = {fmt: entry}
-    if speech_options.split:
-        parts = (
-            spoken.section_mp3s if fmt == "mp3" else encode_sections(speech, spoken.tags, encode)
+    outputs: dict[str, Output] = {speech_options.audio_format: entry}
+    for part_name in spoken.parts:
+        _proven(
+            prove_readable_audio(staging.staged(part_name), part_name),
+            article.source,
+            part_name,
         )
-        for number, (chapter, part) in enumerate(zip(speech.chapters, parts, strict=True)):
-            part_name = f"sections/{number:02d}-{slug_text(chapter.title, 40) or 'section'}.{fmt}"
-            staging.write(part_name, part)
-            _proven(
-                prove_readable_audio(staging.staged(part_name), part_name),
-                article.source,
-                part_name,
-            )
-            outputs[part_name] = Output(*_described(staging, part_name))
+        outputs[part_name] = Output(*_described(staging, part_name))
     return Made(outputs, (), checks)
 
 
@@ -334,12 +347,14 @@ def _daisy(
         narrator=f"{spoken.voice.name} ({kit.engine.description}), synthetic speech",
         generator=CREATOR,
     )
-    files = build_book(spoken.script, spoken.speech, info, spoken.section_mp3s)
+    mp3s = [staging.staged(name) for name in spoken.book_audio]
+    files = build_book(spoken.script, spoken.speech, info, mp3s)
     names = {name: f"{DAISY_FOLDER}/{name}" for name in files}
-    for name, data in files.items():
+    texts = {name: data for name, data in files.items() if isinstance(data, bytes)}
+    for name, data in texts.items():  # the MP3s were staged as they were spoken
         staging.write(names[name], data)
-    total_ms = claimed_ms(files[NCC])
-    del files  # the book is read back from its files, one at a time
+    total_ms = claimed_ms(texts[NCC])
+    del files, texts  # the book is read back from its files, one at a time
     entry = BookOutput(
         *_described(staging, names[NCC]),
         seconds=total_ms / 1000,

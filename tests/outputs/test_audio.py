@@ -27,6 +27,7 @@ from renderer.model import (
 from renderer.outputs.audio import (
     LAME_DELAY,
     Chapter,
+    Pcm,
     Script,
     Tags,
     build_script,
@@ -197,19 +198,22 @@ def test_each_chapter_starts_at_the_sample_where_its_announcement_begins() -> No
         Section(1, "Two", (para("Another part."),)),
     )
     s, engine = spoken(a)
-    speech = synthesise(s, engine, LEXICON, RATE)
+    pcm = Pcm()
+    speech = synthesise(s, engine, LEXICON, RATE, pcm)
     for chapter in speech.chapters[1:]:
         announcement = next(t for t in engine.texts if t.endswith(f": {chapter.title}."))
         before = engine.texts[: engine.texts.index(announcement)]
         # everything spoken before it, plus the silences the script puts between
         heard = sum(engine.samples(t) for t in before)
         assert chapter.start >= heard
-        frames = speech.frames[chapter.start * SAMPLE_WIDTH : (chapter.start + 1) * SAMPLE_WIDTH]
+        frames = pcm.frames[chapter.start * SAMPLE_WIDTH : (chapter.start + 1) * SAMPLE_WIDTH]
         assert frames == struct.pack("<h", 1000)  # speech begins on that very sample
-        silence = speech.frames[(chapter.start - 1) * SAMPLE_WIDTH : chapter.start * SAMPLE_WIDTH]
+        silence = pcm.frames[(chapter.start - 1) * SAMPLE_WIDTH : chapter.start * SAMPLE_WIDTH]
         assert silence == b"\0\0"
     assert speech.chapters[0].start == 0
-    assert speech.chapters[-1].end * SAMPLE_WIDTH == len(speech.frames)
+    assert (
+        speech.chapters[-1].end * SAMPLE_WIDTH == len(pcm.frames) == speech.samples * SAMPLE_WIDTH
+    )
 
 
 def test_the_pauses_are_known_from_the_transcript_alone() -> None:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +29,8 @@ from renderer.model import (
     SectionKind,
     protected_passages,
 )
-from renderer.outputs.audio import Speech, Tags, build_script, encode_sections, synthesise
-from renderer.outputs.daisy import NCC, TEXT, BookInfo, build_book, check_book
+from renderer.outputs.audio import AudioFiles, Speech, Tags, build_script, synthesise
+from renderer.outputs.daisy import NCC, TEXT, BookInfo, audio_file, build_book, check_book
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import missing_passages
 from renderer.pipeline import Toolkit, analyse, render_file
@@ -83,17 +84,30 @@ def leaflet() -> Article:
     )
 
 
-def mp3s_of(speech: Speech) -> list[bytes]:
-    """The sections' MP3s as the pipeline encodes them for a book."""
-    return encode_sections(speech, Tags(INFO.title, INFO.creator, INFO.language))
+def spoken_book(article: Article) -> tuple[dict[str, bytes], Speech, RecordingEngine]:
+    """A book as the pipeline makes one: each section's MP3 written to its file as the script is
+    spoken, then the text files; every file read back as bytes."""
+    engine = RecordingEngine()
+    script = build_script(article, split_sentences)
+    tags = Tags(INFO.title, INFO.creator, INFO.language)
+    titles = [chapter.title for chapter in script.chapters]
+    with tempfile.TemporaryDirectory(prefix="book-") as folder:
+        mp3s = [Path(folder) / audio_file(n) for n in range(len(titles))]
+        with AudioFiles(engine.sample_rate, tags, titles) as files:
+            files.sections([(mp3,) for mp3 in mp3s], "mp3")
+            speech = synthesise(script, engine, load_lexicon(), RATE, files)
+            files.finish(speech)
+        book = build_book(script, speech, INFO, mp3s)
+        read = {
+            name: data if isinstance(data, bytes) else data.read_bytes()
+            for name, data in book.items()
+        }
+    return read, speech, engine
 
 
 def make_book(article: Article | None = None) -> tuple[dict[str, bytes], RecordingEngine]:
-    article = article or leaflet()
-    engine = RecordingEngine()
-    script = build_script(article, split_sentences)
-    speech = synthesise(script, engine, load_lexicon(), RATE)
-    return build_book(script, speech, INFO, mp3s_of(speech)), engine
+    files, _, engine = spoken_book(article or leaflet())
+    return files, engine
 
 
 # --- an independent reader: the standard's rules, written again from the specification -----
@@ -284,10 +298,7 @@ def test_every_protected_passage_is_in_the_sentence_texts_whole_and_in_order() -
 
 def test_the_book_is_cut_from_the_one_synthesis() -> None:
     # (that the engine hears each sentence once is checked on a whole render, further down)
-    article = leaflet()
-    script = build_script(article, split_sentences)
-    speech = synthesise(script, RecordingEngine(), load_lexicon(), RATE)
-    files = build_book(script, speech, INFO, mp3s_of(speech))
+    files, speech, _ = spoken_book(leaflet())
     book = read_book(files)
     # every clip together is the whole spoken version, less MP3 framing at each file's edges
     assert book.clip_seconds == pytest.approx(speech.seconds, abs=0.15 * len(speech.chapters))

@@ -1,6 +1,6 @@
 """The spoken version: the script an article is read as (script.py), its synthesis sentence by
-sentence (synthesis.py), its encoding as chaptered MP3 (lameenc) or WAV (encode.py), and the
-reader that checks a written file (read.py).
+sentence (synthesis.py), written as it is spoken to chaptered MP3 (lameenc) or WAV files
+(encode.py), and the reader that checks a written file (read.py).
 
 Chapters start at the sample where a section's announcement begins.
 """
@@ -9,10 +9,14 @@ from renderer.outputs.audio.encode import (
     LAME_DELAY,
     MP3_BITRATE,
     MP3_QUALITY,
+    AudioFiles,
+    AudioWriter,
+    Mp3Writer,
     Tags,
+    WavWriter,
+    audio_writer,
     chapter_seconds,
     encode_mp3,
-    encode_sections,
     encode_wav,
 )
 from renderer.outputs.audio.read import AudioFacts, read_audio
@@ -26,7 +30,15 @@ from renderer.outputs.audio.script import (
     build_script,
     pause_seconds,
 )
-from renderer.outputs.audio.synthesis import UNSAYABLE_PAUSE, Chapter, Clip, Speech, synthesise
+from renderer.outputs.audio.synthesis import (
+    UNSAYABLE_PAUSE,
+    Chapter,
+    Clip,
+    Pcm,
+    PcmSink,
+    Speech,
+    synthesise,
+)
 
 __all__ = [
     "BLOCK_PAUSE",
@@ -37,17 +49,23 @@ __all__ = [
     "SECTION_PAUSE",
     "UNSAYABLE_PAUSE",
     "AudioFacts",
+    "AudioFiles",
+    "AudioWriter",
     "Chapter",
     "Clip",
     "Line",
+    "Mp3Writer",
+    "Pcm",
+    "PcmSink",
     "Script",
     "Speech",
     "SpokenSection",
     "Tags",
+    "WavWriter",
+    "audio_writer",
     "build_script",
     "chapter_seconds",
     "encode_mp3",
-    "encode_sections",
     "encode_wav",
     "pause_seconds",
     "read_audio",

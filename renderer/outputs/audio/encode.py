@@ -1,13 +1,21 @@
-"""The spoken version as a file: a chaptered MP3 (lameenc, and an ID3 tag written here) or a WAV
-with cue points."""
+"""The spoken version as files, written as it is spoken: a chaptered MP3 (lameenc, and an ID3 tag
+written here) or a WAV with cue points, for the whole and for each chapter.
+
+Nothing here holds the spoken version whole: the PCM reaches lame a block at a time, and what
+is known only at the end (the chapters' times, a WAV's sizes) is written into the file's head
+afterwards, in place of a placeholder of the same size."""
 
 from __future__ import annotations
 
 import io
+import shutil
 import struct
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from renderer.outputs.audio.synthesis import Chapter, Speech
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
@@ -28,6 +36,17 @@ class Tags:
     album: str | None = None
     track: str | None = None  # "3/9" for a file of --split-audio
 
+    def of_section(self, number: int, title: str, count: int) -> Tags:
+        """The tags of chapter `number`'s own file (of `count`): a track of an album named after
+        the whole; the title chapter keeps the plain title."""
+        return Tags(
+            f"{self.title}: {title}" if number else self.title,
+            self.creator,
+            self.language,
+            album=self.title,
+            track=f"{number + 1}/{count}",
+        )
+
 
 def chapter_seconds(sample: int, sample_rate: int, audio_format: str) -> float:
     """Where a file of `audio_format` says a chapter starting at `sample` starts: an MP3's
@@ -37,47 +56,213 @@ def chapter_seconds(sample: int, sample_rate: int, audio_format: str) -> float:
     return sample / sample_rate
 
 
+class AudioWriter(Protocol):
+    """One audio file being written: PCM in as it is spoken, then `finish` with the chapters
+    whose titles it was opened with, now with their times."""
+
+    def write(self, frames: bytes) -> None: ...
+
+    def finish(self, chapters: Sequence[Chapter] = ()) -> None: ...
+
+
+class Mp3Writer:
+    """CBR mono MP3 behind an ID3v2.3 tag: title, creator, language, and a CHAP per chapter
+    listed in an ordered top-level CTOC.
+
+    The tag comes first in the file but the chapters' times are known only at the end: it is
+    written with the chapters' titles and no times, and written again over itself by `finish`
+    (the times take the same four bytes whatever they are)."""
+
+    def __init__(
+        self, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
+    ) -> None:
+        import lameenc
+
+        self._file, self._sample_rate, self._tags = file, sample_rate, tags
+        self._titles = tuple(titles)
+        self._encoder = lameenc.Encoder()
+        self._encoder.set_bit_rate(MP3_BITRATE)
+        self._encoder.set_in_sample_rate(sample_rate)
+        self._encoder.set_channels(1)
+        self._encoder.set_quality(MP3_QUALITY)
+        self._start = file.tell()
+        self._tag = _id3(tags, [Chapter(t, 0, 0) for t in self._titles], sample_rate)
+        file.write(self._tag)
+        # Given all of an article's PCM at once, lameenc holds about four times its size (128
+        # MB for 13 minutes); in blocks it holds one block's worth, and writes the same bytes.
+        # The PCM comes a sentence at a time: it waits here until it makes a whole block.
+        self._pending = bytearray()
+        self._encoded = False
+
+    def write(self, frames: bytes) -> None:
+        self._pending += frames
+        if len(self._pending) >= _ENCODE_BLOCK:
+            whole = len(self._pending) - len(self._pending) % _ENCODE_BLOCK
+            view = memoryview(self._pending)
+            try:
+                for start in range(0, whole, _ENCODE_BLOCK):
+                    block = bytes(view[start : start + _ENCODE_BLOCK])  # lame takes bytes alone
+                    self._file.write(self._encoder.encode(block))
+            finally:
+                view.release()
+            del self._pending[:whole]
+            self._encoded = True
+
+    def finish(self, chapters: Sequence[Chapter] = ()) -> None:
+        if self._pending or not self._encoded:  # once at least: lame needs it
+            self._file.write(self._encoder.encode(bytes(self._pending)))
+            self._pending.clear()
+        self._file.write(self._encoder.flush())
+        if tuple(c.title for c in chapters) != self._titles:  # else the tag would change size
+            raise ValueError(f"chapters {[c.title for c in chapters]}, not {list(self._titles)}")
+        if chapters:
+            tag = _id3(self._tags, chapters, self._sample_rate)
+            end = self._file.tell()
+            self._file.seek(self._start)
+            self._file.write(tag)
+            self._file.seek(end)
+
+
+class WavWriter:
+    """16-bit mono WAV with a cue point and label per chapter (read by audio editors) and an
+    INFO title and artist, after the data: its sizes are written into its head at the end."""
+
+    def __init__(
+        self, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
+    ) -> None:
+        # The chapters' titles are written with their times, after the data: none go ahead.
+        self._file, self._tags = file, tags
+        self._start = file.tell()
+        self._wav = wave.open(file, "wb")  # noqa: SIM115 (closed by finish)
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(SAMPLE_WIDTH)
+        self._wav.setframerate(sample_rate)
+
+    def write(self, frames: bytes) -> None:
+        self._wav.writeframesraw(frames)  # the header's sizes are put right by close()
+
+    def finish(self, chapters: Sequence[Chapter] = ()) -> None:
+        self._wav.close()  # writes the data's size into the header; the file stays open
+        extra = b""
+        if chapters:
+            points = b"".join(
+                struct.pack("<II4sIII", n + 1, c.start, b"data", 0, 0, c.start)
+                for n, c in enumerate(chapters)
+            )
+            extra += _chunk(b"cue ", struct.pack("<I", len(chapters)) + points)
+            labels = b"".join(
+                _chunk(b"labl", struct.pack("<I", n + 1) + _zstring(c.title))
+                for n, c in enumerate(chapters)
+            )
+            extra += _chunk(b"LIST", b"adtl" + labels)
+        info = _chunk(b"INAM", _zstring(self._tags.title))
+        info += _chunk(b"IART", _zstring(self._tags.creator))
+        extra += _chunk(b"LIST", b"INFO" + info)
+        self._file.seek(0, io.SEEK_END)
+        self._file.write(extra)
+        end = self._file.tell()
+        self._file.seek(self._start + 4)
+        self._file.write(struct.pack("<I", end - self._start - 8))  # the RIFF chunk's size
+        self._file.seek(end)
+
+
+def audio_writer(
+    audio_format: str, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
+) -> AudioWriter:
+    writer = Mp3Writer if audio_format == "mp3" else WavWriter
+    return writer(file, sample_rate, tags, titles)
+
+
 def encode_mp3(
     frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
 ) -> bytes:
-    """CBR mono MP3 behind an ID3v2.3 tag: title, creator, language, and a CHAP per chapter
-    listed in an ordered top-level CTOC."""
-    import lameenc
-
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BITRATE)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
-    # Given all of an article's PCM at once, lameenc holds about four times its size (128 MB
-    # for 13 minutes); in blocks it holds one block's worth, and writes the same bytes.
-    mp3 = bytearray(_id3(tags, chapters, sample_rate))
-    for start in range(0, max(len(frames), 1), _ENCODE_BLOCK):  # once at least: lame needs it
-        mp3 += encoder.encode(frames[start : start + _ENCODE_BLOCK])
-    mp3 += encoder.flush()
-    return bytes(mp3)
+    """An MP3 of PCM held in memory (see Mp3Writer): for short texts, tests and benchmarks."""
+    return _encode("mp3", frames, sample_rate, tags, chapters)
 
 
-def encode_sections(
-    speech: Speech, tags: Tags, encode: Callable[..., bytes] = encode_mp3
-) -> list[bytes]:
-    """One file per chapter, each tagged as a track of an album named after the whole (the
-    title chapter keeps the plain title): what --split-audio writes and a DAISY book plays."""
-    count = len(speech.chapters)
-    return [
-        encode(
-            speech.chapter_frames(chapter),
-            speech.sample_rate,
-            Tags(
-                f"{tags.title}: {chapter.title}" if number else tags.title,
-                tags.creator,
-                tags.language,
-                album=tags.title,
-                track=f"{number + 1}/{count}",
-            ),
-        )
-        for number, chapter in enumerate(speech.chapters)
-    ]
+def encode_wav(
+    frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
+) -> bytes:
+    """A WAV of PCM held in memory (see WavWriter): for short texts, tests and benchmarks."""
+    return _encode("wav", frames, sample_rate, tags, chapters)
+
+
+def _encode(
+    audio_format: str, frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter]
+) -> bytes:
+    buffer = io.BytesIO()
+    writer = audio_writer(audio_format, buffer, sample_rate, tags, [c.title for c in chapters])
+    writer.write(frames)
+    writer.finish(chapters)
+    return buffer.getvalue()
+
+
+class AudioFiles:
+    """The files one synthesis is written to as it is spoken (a PcmSink): the whole spoken
+    version in one file and each chapter in files of its own, none of it held in memory.
+
+    `whole` and `sections` say which files, before synthesis; `finish` completes them with the
+    chapters' times, after it. Used as a context manager, so that a synthesis that fails leaves
+    no file open (the caller removes them)."""
+
+    def __init__(self, sample_rate: int, tags: Tags, titles: Sequence[str]) -> None:
+        self._sample_rate, self._tags, self._titles = sample_rate, tags, tuple(titles)
+        self._files = ExitStack()  # the whole files: open from start to finish
+        self._chapter_files = ExitStack()  # the chapter's being spoken: one chapter's at a time
+        self._whole: list[AudioWriter] = []
+        self._sections: list[tuple[str, Sequence[Sequence[Path]]]] = []
+        self._chapter: list[tuple[AudioWriter, Sequence[Path]]] = []
+
+    def __enter__(self) -> AudioFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._chapter.clear()
+        self._chapter_files.close()
+        self._files.close()
+
+    def whole(self, path: Path, audio_format: str) -> None:
+        """Write the whole spoken version to `path`, its chapters marked."""
+        file = self._files.enter_context(path.open("wb"))
+        writer = audio_writer(audio_format, file, self._sample_rate, self._tags, self._titles)
+        self._whole.append(writer)
+
+    def sections(self, paths: Sequence[Sequence[Path]], audio_format: str) -> None:
+        """Write chapter n to each of `paths[n]` (the same bytes in each: the chapter is encoded
+        once for --split-audio and a DAISY book alike)."""
+        if len(paths) != len(self._titles):
+            raise ValueError(f"{len(paths)} files for {len(self._titles)} chapters")
+        self._sections.append((audio_format, paths))
+
+    def chapter(self, number: int) -> None:
+        self._end_chapter()
+        tags = self._tags.of_section(number, self._titles[number], len(self._titles))
+        for audio_format, paths in self._sections:
+            file = self._chapter_files.enter_context(paths[number][0].open("wb"))
+            writer = audio_writer(audio_format, file, self._sample_rate, tags)
+            self._chapter.append((writer, paths[number]))
+
+    def write(self, frames: bytes) -> None:
+        for writer in self._whole:
+            writer.write(frames)
+        for writer, _ in self._chapter:
+            writer.write(frames)
+
+    def finish(self, speech: Speech) -> None:
+        """Complete every file now that the chapters' times are known."""
+        self._end_chapter()
+        for writer in self._whole:
+            writer.finish(speech.chapters)
+        self._files.close()
+
+    def _end_chapter(self) -> None:
+        chapter, self._chapter = self._chapter, []
+        for writer, _ in chapter:
+            writer.finish()
+        self._chapter_files.close()
+        for _, (first, *copies) in chapter:
+            for copy in copies:
+                shutil.copyfile(first, copy)
 
 
 def _id3(tags: Tags, chapters: Sequence[Chapter], sample_rate: int) -> bytes:
@@ -122,37 +307,6 @@ def _frame(name: str, data: bytes) -> bytes:
 
 def _text_frame(name: str, text: str) -> bytes:
     return _frame(name, b"\x01" + text.encode("utf-16") + b"\0\0")  # UTF-16 with BOM
-
-
-def encode_wav(
-    frames: bytes, sample_rate: int, tags: Tags, chapters: Sequence[Chapter] = ()
-) -> bytes:
-    """16-bit mono WAV with a cue point and label per chapter (read by audio editors) and
-    an INFO title and artist."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(SAMPLE_WIDTH)
-        wav.setframerate(sample_rate)
-        wav.writeframes(frames)
-    riff = bytearray(buffer.getvalue())
-    extra = b""
-    if chapters:
-        points = b"".join(
-            struct.pack("<II4sIII", n + 1, c.start, b"data", 0, 0, c.start)
-            for n, c in enumerate(chapters)
-        )
-        extra += _chunk(b"cue ", struct.pack("<I", len(chapters)) + points)
-        labels = b"".join(
-            _chunk(b"labl", struct.pack("<I", n + 1) + _zstring(c.title))
-            for n, c in enumerate(chapters)
-        )
-        extra += _chunk(b"LIST", b"adtl" + labels)
-    info = _chunk(b"INAM", _zstring(tags.title)) + _chunk(b"IART", _zstring(tags.creator))
-    extra += _chunk(b"LIST", b"INFO" + info)
-    riff += extra
-    struct.pack_into("<I", riff, 4, len(riff) - 8)
-    return bytes(riff)
 
 
 def _zstring(text: str) -> bytes:

@@ -9,7 +9,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from renderer.outputs.speech import SpeechError
 
@@ -26,11 +26,14 @@ class AudioFacts:
 
 def read_audio(audio: bytes | Path, audio_format: str) -> AudioFacts:
     """Duration, title and chapters of an MP3 or WAV this module wrote (or any other), from its
-    bytes or its file."""
+    bytes or its file (of which only the head and the chunks after the audio are read)."""
     if audio_format == "mp3":
         return _read_mp3(audio)
     try:
-        return _read_wav(audio if isinstance(audio, bytes) else audio.read_bytes())
+        if isinstance(audio, bytes):
+            return _read_wav(io.BytesIO(audio))
+        with audio.open("rb") as file:
+            return _read_wav(file)
     except OSError as exc:
         raise SpeechError(f"the WAV cannot be read back: {exc.strerror or exc}") from None
 
@@ -58,28 +61,28 @@ def _read_mp3(data: bytes | Path) -> AudioFacts:
     return AudioFacts(info.length, info.sample_rate, title, tuple(chapters))
 
 
-def _read_wav(data: bytes) -> AudioFacts:
+def _read_wav(file: BinaryIO) -> AudioFacts:
     try:
-        with wave.open(io.BytesIO(data), "rb") as wav:
+        with wave.open(file, "rb") as wav:  # reads up to the data chunk's head, not its data
             rate = wav.getframerate()
             seconds = wav.getnframes() / rate
-    except (EOFError, wave.Error) as exc:
+        starts: dict[int, int] = {}
+        labels: dict[int, str] = {}
+        title = None
+        for name, body in _file_chunks(file):
+            if name == b"cue ":
+                (count,) = struct.unpack_from("<I", body)
+                for n in range(count):
+                    ident, position = struct.unpack_from("<II", body, 4 + 24 * n)
+                    starts[ident] = position
+            elif name == b"LIST" and body[:4] in (b"adtl", b"INFO"):
+                for sub, text in _chunks(body, 4):
+                    if sub == b"labl":
+                        labels[struct.unpack_from("<I", text)[0]] = _text(text[4:])
+                    elif sub == b"INAM":
+                        title = _text(text)
+    except (EOFError, wave.Error, struct.error) as exc:
         raise SpeechError(f"the WAV cannot be read back: {exc}") from None
-    starts: dict[int, int] = {}
-    labels: dict[int, str] = {}
-    title = None
-    for name, body in _chunks(data, 12):
-        if name == b"cue ":
-            (count,) = struct.unpack_from("<I", body)
-            for n in range(count):
-                ident, position = struct.unpack_from("<II", body, 4 + 24 * n)
-                starts[ident] = position
-        elif name == b"LIST" and body[:4] in (b"adtl", b"INFO"):
-            for sub, text in _chunks(body, 4):
-                if sub == b"labl":
-                    labels[struct.unpack_from("<I", text)[0]] = _text(text[4:])
-                elif sub == b"INAM":
-                    title = _text(text)
     chapters = sorted(
         ((labels.get(i, ""), start / rate) for i, start in starts.items()), key=lambda c: c[1]
     )
@@ -88,6 +91,24 @@ def _read_wav(data: bytes) -> AudioFacts:
 
 def _text(raw: bytes) -> str:
     return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
+_WANTED = (b"cue ", b"LIST")  # the chunks read; the others (the audio) are stepped over
+
+
+def _file_chunks(file: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
+    """The RIFF chunks of a WAV file after its 12-byte head: the name and body of each one
+    named in _WANTED, and the name alone (an empty body) of the others, which are not read."""
+    file.seek(12)
+    while len(head := file.read(8)) == 8:
+        name, size = struct.unpack("<4sI", head)
+        if name in _WANTED:
+            body = file.read(size)
+            file.seek(size % 2, io.SEEK_CUR)
+        else:
+            body = b""
+            file.seek(size + size % 2, io.SEEK_CUR)
+        yield name, body
 
 
 def _chunks(data: bytes, offset: int) -> Iterator[tuple[bytes, bytes]]:

@@ -11,8 +11,9 @@ Because every sentence has its text, the book is, in the standard's terms, "full
 text" (`ncc:multimediaType` audioFullText): in an "audio with NCC" book a clip could only point
 at a heading. Players that only play audio follow the NCC and the SMIL files as for any book.
 
-Another book format (EPUB 3 with media overlays, say) would be one more module like this one:
-it needs only the Script, the Speech and its clips.
+write.py makes a book, check.py reads one back from its files alone, and standard.py holds what
+both must agree on. Another book format (EPUB 3 with media overlays, say) would be one more
+package like this one: it needs only the Script, the Speech's clips and the sections' MP3 files.
 """
 
 from renderer.outputs.daisy.check import BookCheck, check_book, claimed_ms
@@ -27,7 +28,7 @@ from renderer.outputs.daisy.standard import (
     XHTML_NS,
     clock,
 )
-from renderer.outputs.daisy.write import BookInfo, build_book
+from renderer.outputs.daisy.write import BookInfo, audio_file, build_book
 
 __all__ = [
     "FOLDER",
@@ -40,6 +41,7 @@ __all__ = [
     "XHTML_NS",
     "BookCheck",
     "BookInfo",
+    "audio_file",
     "build_book",
     "check_book",
     "claimed_ms",

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from renderer.outputs.audio import (
     Clip,
@@ -82,7 +83,7 @@ class _Section:
     number: int
     chapter: SpokenSection
     level: int
-    mp3: bytes
+    mp3: Path
     pars: tuple[_Par, ...]
 
     @property
@@ -91,7 +92,7 @@ class _Section:
 
     @property
     def audio(self) -> str:
-        return f"s{self.number:02d}.mp3"
+        return audio_file(self.number)
 
     @property
     def ms(self) -> int:
@@ -108,7 +109,12 @@ def _levels(chapters: Sequence[SpokenSection]) -> list[int]:
     return levels
 
 
-def _sections(script: Script, speech: Speech, mp3s: Sequence[bytes]) -> list[_Section]:
+def audio_file(number: int) -> str:
+    """The name in the book of section `number`'s MP3."""
+    return f"s{number:02d}.mp3"
+
+
+def _sections(script: Script, speech: Speech, mp3s: Sequence[Path]) -> list[_Section]:
     by_chapter: dict[int, list[Clip]] = {}
     for clip in speech.clips:
         by_chapter.setdefault(clip.chapter, []).append(clip)
@@ -142,12 +148,14 @@ def _sections(script: Script, speech: Speech, mp3s: Sequence[bytes]) -> list[_Se
 
 
 def build_book(
-    script: Script, speech: Speech, info: BookInfo, mp3s: Sequence[bytes]
-) -> dict[str, bytes]:
-    """The book's files by name: ncc.html, content.html, and sNN.smil and sNN.mp3 per section.
-    `mp3s` are the sections' MP3s (audio.encode_sections), made once for --split-audio too."""
+    script: Script, speech: Speech, info: BookInfo, mp3s: Sequence[Path]
+) -> dict[str, bytes | Path]:
+    """The book's files by name, in the book's order: ncc.html, sNN.smil and sNN.mp3 per
+    section, content.html. `mp3s` are the sections' MP3 files (audio.AudioFiles wrote them as
+    they were spoken, once for --split-audio too), to be named `audio_file(n)` in the book: they
+    are read for their lengths, and given back as they are; the text files are made here."""
     sections = _sections(script, speech, mp3s)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
     elapsed = 0
     for section in sections:
         files[section.smil] = _smil(section, info, elapsed).encode("utf-8")
