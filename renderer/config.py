@@ -249,6 +249,9 @@ class LargePrintOptions:
     clinic_name: Text | None = field(default=None, metadata=about("text printed under the title"))
     clinic_phone: Text | None = field(default=None, metadata=about("text printed under the title"))
     audio_url: WebAddress | None = None
+    edition: Text | None = field(
+        default=None, metadata=about("text printed beside the handout's date (a version)")
+    )
 
     def __post_init__(self) -> None:
         _check_fields(self)
