@@ -19,6 +19,8 @@ import zipfile
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
+import mammoth
+
 from renderer.errors import InputError
 from renderer.loaders import html
 from renderer.model import Article
@@ -44,8 +46,6 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 
 def parse_bytes(data: bytes, source: str, fallback_title: str) -> Article:
     """Read a .docx file's bytes as an Article (sections from its headings)."""
-    import mammoth
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -18,7 +19,7 @@ from docx.oxml.ns import qn
 
 from conftest import run_cli
 from renderer.analysis.sections import classify_article, load_cues
-from renderer.errors import InputError
+from renderer.errors import DependencyError, InputError
 from renderer.loaders import docx as docx_loader
 from renderer.loaders import load_article
 from renderer.model import Article, BlockKind, comparable_text
@@ -171,6 +172,20 @@ def test_a_word_file_that_unpacks_to_too_much_is_refused_before_reading(
     path = save(handout(), tmp_path / "huge.docx")
     with pytest.raises(InputError, match=r"huge.docx: too large to read \(0 MB"):
         load_article(path)
+
+
+def test_without_mammoth_a_word_file_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mammoth", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "renderer.loaders.docx", raising=False)
+    path = save(handout(), tmp_path / "leaflet.docx")
+    with pytest.raises(DependencyError) as caught:
+        load_article(path)
+    assert caught.value.exit_code == 3
+    assert str(caught.value) == (
+        f"{path}: cannot read .docx files: mammoth is missing (install it with: pip install mammoth)"
+    )
 
 
 def test_a_word_file_with_no_text_says_so(tmp_path: Path) -> None:
