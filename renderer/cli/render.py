@@ -126,6 +126,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     render.add_argument("--clinic-name", metavar="NAME", help="printed under the title")
     render.add_argument("--clinic-phone", metavar="PHONE", help="printed under the title")
     render.add_argument(
+        "--edition",
+        metavar="TEXT",
+        help='a version printed under the title beside the date, e.g. "Version 3, reviewed by '
+        "Dr Lee\"; the date is the source file's, or SOURCE_DATE_EPOCH's when set",
+    )
+    render.add_argument(
         "--audio-url",
         metavar="URL",
         help="an http(s) address of the spoken version: printed with a QR code",

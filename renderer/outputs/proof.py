@@ -28,7 +28,7 @@ from renderer.model import (
 from renderer.outputs.audio import AudioFacts, chapter_seconds, pause_seconds, read_audio
 from renderer.outputs.daisy import check_book
 from renderer.outputs.normalise import spoken_words
-from renderer.outputs.pdf import sentence_case
+from renderer.outputs.pdf import heading_case
 
 # The PDF's text layer is read in outputs/pdf/text.py (its checker is outputs/pdf/check.py);
 # these names stay importable from here for the other outputs' tests and the benchmarks.
@@ -118,12 +118,13 @@ def expected_text(article: Article) -> ExpectedText:
     heading and every unit of its blocks (a table's header cells as labels); a boilerplate
     section is not printed, and only its protected blocks (with its heading) are spoken. The
     classifier's other judgements (protected or not) change nothing here."""
-    printed = [TextRun(None, None, None, (sentence_case(article.title),))]
+    shown_heading = heading_case(article)  # as the PDF shows headings (casing.py)
+    printed = [TextRun(None, None, None, (shown_heading(article.title),))]
     spoken = [TextRun(None, None, None, (article.title,))]
     for section in article.sections:
         index, heading, blocks = section.index, section.heading, section.blocks
         if section.kind is not SectionKind.BOILERPLATE:
-            shown = sentence_case(heading) if heading else None
+            shown = shown_heading(heading) if heading else None
             printed.append(_run(index, heading, shown, blocks))
             spoken.append(_run(index, heading, heading, blocks))
         elif said := tuple(b for b in blocks if b.protected):

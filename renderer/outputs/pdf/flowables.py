@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
+
+from renderer.outputs.pdf.tags import TaggedParagraph
 
 # The canvas attribute a BoxMark sets and the page template reads at each page's end.
 OPEN_BOX = "_renderer_open_box"
 
 
-class Heading(Paragraph):  # type: ignore[misc]
-    """A heading that adds itself to the PDF outline on the page where it lands.
+class Heading(TaggedParagraph):
+    """A heading that adds itself to the PDF outline on the page where it lands, opening at the
+    heading itself rather than the top of the page.
 
     `entry` is (title, outline level, the list that records (title, page)); when reportlab
     splits a very long heading across pages, only the first part carries it.
@@ -32,15 +35,16 @@ class Heading(Paragraph):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
-        if parts:
-            parts[0]._entry = self._entry
+        for n, part in enumerate(parts):
+            part._entry = self._entry if n == 0 else None
         return parts
 
     def draw(self) -> None:
         if self._entry is not None:
             title, level, outline = self._entry
             key = f"h{len(outline)}"
-            self.canv.bookmarkPage(key)
+            # The view opens with the heading's top (and the space above it) at the top.
+            self.canv.bookmarkHorizontal(key, 0, self.height + self.style.spaceBefore)
             self.canv.addOutlineEntry(title, key, level=level, closed=False)
             outline.append((title, self.canv.getPageNumber()))
         super().draw()

@@ -58,8 +58,11 @@ class Layout:
         char_width = pdfmetrics.stringWidth(_SAMPLE, face, size) / len(_SAMPLE)
         column = min(width - 2 * MIN_MARGIN, TARGET_LINE_CHARS * char_width)
         side = (width - column) / 2
-        # The footer line sits in the bottom margin at body size, with a line of space above it.
-        return cls(width, height, size, leading, side, side, MIN_MARGIN, MIN_MARGIN + 2 * leading)
+        # The footer sits in the bottom margin at body size, with a line of space above it: one
+        # line, or two when the clinic's name or phone is printed on every page.
+        lines = 2 if options.clinic_name or options.clinic_phone else 1
+        bottom = MIN_MARGIN + (lines + 1) * leading
+        return cls(width, height, size, leading, side, side, MIN_MARGIN, bottom)
 
 
 class Styles:

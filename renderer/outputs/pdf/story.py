@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -18,7 +19,6 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.flowables import FrameBG
@@ -33,11 +33,21 @@ from renderer.model import (
     SectionKind,
     Theme,
     block_runs,
-    is_all_caps,
 )
 from renderer.outputs.fonts import FontSet
+from renderer.outputs.pdf.casing import HeadingCase, sentence_case
 from renderer.outputs.pdf.flowables import BoxMark, Heading
 from renderer.outputs.pdf.layout import Layout, Styles, needed_height
+from renderer.outputs.pdf.tags import (
+    BoxBorder,
+    Node,
+    TaggedFigure,
+    TaggedParagraph,
+    TaggedTable,
+    table_events,
+)
+
+__all__ = ["Builder", "sentence_case"]
 
 _BOX_STROKE = 3.0  # points: a thick border that survives photocopying
 # reportlab lays out all that is left of a paragraph again at every page break, so one very
@@ -47,84 +57,169 @@ _BOX_STROKE = 3.0  # points: a thick border that survives photocopying
 _MAX_PARAGRAPH_CHARS = 4000
 _SENTENCE_GAP = re.compile(r"[.!?…]['\"’”)\]]*\s+")
 _GAP = re.compile(r"\s+")
-
-
-def sentence_case(heading: str) -> str:
-    """ALL-CAPS headings are hard to read in large print: show them in sentence case (the
-    proof expects headings and the title as this shows them)."""
-    if is_all_caps(heading):
-        return heading[:1].upper() + heading[1:].lower()
-    return heading
+# A printed web address becomes a link (http, https and mailto only): up to white space or
+# markup, without the punctuation that ends the sentence around it.
+_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>\"]+", re.IGNORECASE)
+_ADDRESS_END = ".,;:!?)]}'’”"
+# Flowables that take no room of their own: what follows a heading is measured past them.
+_NO_ROOM = (CondPageBreak, Spacer, Indenter, FrameBG, BoxMark)
 
 
 class Builder:
     """Turns an article into platypus flowables."""
 
-    def __init__(self, layout: Layout, theme: Theme, fonts: FontSet, wording: Wording) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        theme: Theme,
+        fonts: FontSet,
+        wording: Wording,
+        case: HeadingCase | None = None,
+    ) -> None:
         self.layout = layout
         self.theme = theme
         self.fonts = fonts
         self.wording = wording
+        self.case = case or HeadingCase()
         self.styles = Styles(layout, theme, fonts)
         self.outline: list[tuple[str, int]] = []
+        # The structure tree, grown in reading order as the story is made (tags.py).
+        self.root = Node("Document")
+        self.level = 1  # the last heading's level: H1 is the title
 
-    def para(self, text: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-        return Paragraph(
-            self.fonts.markup(text, bold=style.fontName == self.fonts.primary.bold.name),
-            style,
-            **kwargs,
-        )
+    def markup(self, text: str, bold: bool = False) -> str:
+        """Paragraph markup for `text`, its printed web addresses made links."""
+        out = []
+        position = 0
+        for match in _ADDRESS.finditer(text):
+            address = match.group().rstrip(_ADDRESS_END)
+            if address.endswith(("//", ":")):
+                continue
+            out.append(self.fonts.markup(text[position : match.start()], bold))
+            href = xml_escape(address, {'"': "&quot;"})
+            out.append(f'<a href="{href}">{self.fonts.markup(address, bold)}</a>')
+            position = match.start() + len(address)
+        out.append(self.fonts.markup(text[position:], bold))
+        return "".join(out)
 
-    def heading(self, text: str, level: int) -> list[Flowable]:
-        """A heading in sentence case that adds itself to the outline (level 0: the title); a
-        very long one is set in pieces as body text is, the first carrying the outline entry."""
-        shown = sentence_case(text)
+    def para(
+        self, text: str, style: ParagraphStyle, node: Node | None, **kwargs: Any
+    ) -> TaggedParagraph:
+        bold = style.fontName == self.fonts.primary.bold.name
+        return TaggedParagraph(self.markup(text, bold), style, node=node, **kwargs)
+
+    def heading(self, text: str, level: int, parent: Node) -> list[Flowable]:
+        """A heading in sentence case that adds itself to the outline under the title (level 0:
+        the title itself); a very long one is set in pieces as body text is, the first carrying
+        the outline entry. Its tag (H1 to H6) never skips a level after the one before."""
+        shown = self.case(text)
         base = self.styles.title if level == 0 else self.styles.heading
-        outline_level = 0 if level <= 2 else 1
+        depth = 1 if level == 0 else max(2, min(level, self.level + 1, 6))
+        if level:
+            self.level = depth
+        node = parent.add(f"H{depth}")
+        pieces = _in_pieces(shown, base)
         return [
             Heading(
-                self.fonts.markup(piece, bold=True),
+                self.markup(piece, bold=True),
                 style,
-                entry=(shown, outline_level, self.outline) if n == 0 else None,
+                node=node,
+                joins_next=n < len(pieces) - 1,
+                entry=(shown, depth - 1, self.outline) if n == 0 else None,
             )
-            for n, (piece, style) in enumerate(_in_pieces(shown, base))
+            for n, (piece, style) in enumerate(pieces)
         ]
 
-    def keep_room(self, *flowables: Flowable) -> CondPageBreak:
-        """A page break unless these flowables and three lines of body text still fit: a heading
-        or a box label never ends a page."""
+    def keep_room(self, flowables: list[Flowable], following: list[Flowable]) -> CondPageBreak:
+        """A page break unless these flowables (a heading, a box's opening) and the start of
+        what follows them still fit: a heading or a box label never ends a page."""
         return CondPageBreak(
-            needed_height(list(flowables), self.layout.frame_width) + 3 * self.layout.leading
+            needed_height(flowables, self.layout.frame_width) + self.lead_height(following)
         )
 
-    def block(self, block: Block) -> list[Flowable]:
+    def lead_height(self, flowables: list[Flowable]) -> float:
+        """The height of the start of `flowables` that must share a page with what comes before
+        it: a table's header and two rows, a list's first two items, a kept-together group
+        whole, else up to three lines of text."""
+        content = [f for f in flowables if not isinstance(f, _NO_ROOM)]
+        width = self.layout.frame_width
+        three_lines = 3 * self.layout.leading
+        if not content:
+            return three_lines
+        first = content[0]
+        if isinstance(first, TaggedTable):
+            rows = (1 if first.repeatRows else 0) + 2
+            return float(sum(first._rowHeights[:rows]))
+        if isinstance(first, KeepTogether):
+            return min(needed_height([first], width), self.layout.frame_height)
+        if isinstance(first, Paragraph) and first.bulletText:
+            items, starts = [], 0
+            for flowable in content:
+                if isinstance(flowable, Paragraph) and flowable.bulletText:
+                    starts += 1
+                if starts > 2:
+                    break
+                items.append(flowable)
+            return needed_height(items, width)
+        return min(needed_height([first], width), three_lines)
+
+    def block(self, block: Block, parent: Node) -> list[Flowable]:
         if block.kind is BlockKind.LIST:
-            return self.listing(block)
+            return self.listing(block, parent)
         if block.kind is BlockKind.TABLE:
-            return self.table(block)
+            return self.table(block, parent)
         if block.kind is BlockKind.QUOTE:
             indent = self.layout.font_size * 1.5
             return [
                 Indenter(left=indent),
-                *self.body(block.text, self.styles.body),
+                *self.body(block.text, self.styles.body, parent.add("BlockQuote").add("P")),
                 Indenter(left=-indent),
             ]
-        return self.body(block.text, self.styles.body)
+        return self.body(block.text, self.styles.body, parent.add("P"))
 
-    def body(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> list[Flowable]:
+    def body(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        node: Node,
+        bullet: str | None = None,
+        label: Node | None = None,
+    ) -> list[Flowable]:
         """Body text as one paragraph, or as consecutive ones when it is very long (the bullet
-        on the first, the gap after the last)."""
+        on the first, the gap after the last), all of them one structure node."""
+        pieces = _in_pieces(text, style)
         return [
-            self.para(piece, piece_style, bulletText=bullet if n == 0 else None)
-            for n, (piece, piece_style) in enumerate(_in_pieces(text, style))
+            self.para(
+                piece,
+                piece_style,
+                node,
+                bulletText=bullet if n == 0 else None,
+                label=label if n == 0 else None,
+                joins_next=n < len(pieces) - 1,
+            )
+            for n, (piece, piece_style) in enumerate(pieces)
         ]
 
-    def listing(self, block: Block) -> list[Flowable]:
+    def listing(self, block: Block, parent: Node) -> list[Flowable]:
         size = self.layout.font_size
         bullet = "•" if self.fonts.primary.regular.draws("•") else "-"
         out: list[Flowable] = []
         numbers: dict[int, int] = {}
+        # A nested list is an L inside the LBody of the item it follows.
+        outer = parent.add("L")
+        lists: list[tuple[int, Node]] = []
+        last_body: Node | None = None
         for item in block.items:
+            while lists and lists[-1][0] > item.depth:
+                lists.pop()
+            if not lists:
+                lists.append((item.depth, outer))
+            elif lists[-1][0] < item.depth:
+                inner = last_body.add("L") if last_body is not None else lists[-1][1]
+                lists.append((item.depth, inner))
+            entry = lists[-1][1].add("LI")
+            label = entry.add("Lbl")
+            last_body = entry.add("LBody")
             numbers[item.depth] = numbers.get(item.depth, 0) + 1
             for deeper in [d for d in numbers if d > item.depth]:
                 del numbers[deeper]
@@ -138,10 +233,10 @@ class Builder:
                 bulletIndent=indent - size * 1.6,
                 spaceAfter=size * 0.5,
             )
-            out += self.body(item.text, style, bullet=marker)
+            out += self.body(item.text, style, last_body, bullet=marker, label=label)
         return out
 
-    def table(self, block: Block) -> list[Flowable]:
+    def table(self, block: Block, parent: Node) -> list[Flowable]:
         columns = max([len(block.header), *(len(r) for r in block.rows)], default=0)
         if columns == 0:
             return []
@@ -163,7 +258,7 @@ class Builder:
             for cells in columns_text
         ]
         if sum(needed) > layout.frame_width:
-            return self.table_as_lines(block)
+            return self.table_as_lines(block, parent)
         natural = [max([0.0, *map(width, cells)]) + 2 * padding for cells in columns_text]
         extra = [max(0.0, n - w) for n, w in zip(natural, needed, strict=True)]
         spare = layout.frame_width - sum(needed)
@@ -171,16 +266,24 @@ class Builder:
             w + (spare * e / sum(extra) if sum(extra) else spare / columns)
             for w, e in zip(needed, extra, strict=True)
         ]
-        rows: list[list[Paragraph]] = []
+        rows: list[list[TaggedParagraph]] = []
         if block.header:
             rows.append(
-                [self.para(cell, self.styles.cell_header) for cell in _pad(block.header, columns)]
+                [
+                    self.para(cell, self.styles.cell_header, None)
+                    for cell in _pad(block.header, columns)
+                ]
             )
         rows.extend(
-            [self.para(cell, self.styles.cell) for cell in _pad(row, columns)] for row in block.rows
+            [self.para(cell, self.styles.cell, None) for cell in _pad(row, columns)]
+            for row in block.rows
         )
-        table = Table(
-            rows, colWidths=col_widths, repeatRows=1 if block.header else 0, hAlign="LEFT"
+        table = TaggedTable(
+            rows,
+            colWidths=col_widths,
+            repeatRows=1 if block.header else 0,
+            hAlign="LEFT",
+            renderCB=table_events,
         )
         line = colors.HexColor(self.theme.text)
         table.setStyle(
@@ -200,54 +303,75 @@ class Builder:
         # A row cannot split across pages: one taller than most of a page would not fit.
         row_heights = getattr(table, "_rowHeights", None) or [height]
         if max(row_heights) > 0.8 * (layout.frame_height - 2 * layout.leading):
-            return self.table_as_lines(block)
+            return self.table_as_lines(block, parent)
+        # The structure is made only now that the table is kept (not read as lines).
+        node = parent.add("Table")
+        for n, cells in enumerate(rows):
+            row = node.add("TR")
+            header = n == 0 and bool(block.header)
+            for cell in cells:
+                cell.node = row.add("TH", scope="Column") if header else row.add("TD")
         return [table, Spacer(1, layout.font_size)]
 
-    def table_as_lines(self, block: Block) -> list[Flowable]:
-        """A table too wide for large print, read as "Header: value" lines, a group per row."""
+    def table_as_lines(self, block: Block, parent: Node) -> list[Flowable]:
+        """A table too wide for large print, read as "Header: value" lines, a group per row
+        (a paragraph each)."""
         out: list[Flowable] = []
         style = ParagraphStyle("row", parent=self.styles.body, spaceAfter=0)
         for row in block.labelled_rows():
-            lines = []
+            group: list[Flowable] = []
             for label, cell in row:
-                pieces = [self.fonts.markup(piece) for piece in _pieces(cell)]
+                node = parent.add("P")
+                pieces = [self.markup(piece) for piece in _pieces(cell)]
                 if label:
                     pieces[0] = f"<b>{self.fonts.markup(label, bold=True)}:</b> {pieces[0]}"
-                lines += pieces
-            group: list[Flowable] = [Paragraph(line, style) for line in lines]
+                group += [
+                    TaggedParagraph(piece, style, node=node, joins_next=n < len(pieces) - 1)
+                    for n, piece in enumerate(pieces)
+                ]
             group.append(Spacer(1, self.layout.font_size))
             out.append(KeepTogether(group))
         if not block.rows and block.header:
-            out.append(self.para(" ".join(block.header), self.styles.body))
+            out.append(self.para(" ".join(block.header), self.styles.body, parent.add("P")))
         return out
 
     def boxed(
-        self, kind: SectionKind, heading: str | None, level: int, blocks: tuple[Block, ...]
+        self,
+        kind: SectionKind,
+        heading: str | None,
+        level: int,
+        blocks: tuple[Block, ...],
+        parent: Node,
     ) -> list[Flowable]:
         label = self.wording.label(kind) or self.wording.risk
         pad = self.layout.font_size * 0.75
+        # A box is a section of its own, titled with its label, so that a screen reader can
+        # name it and jump past or to it.
+        sect = parent.add("Sect", title=label)
         opening: list[Flowable] = [Spacer(1, pad)]
         if not heading or heading.strip().lower() != label.lower():
-            opening.append(self.para(label, self.styles.label))  # not "Disclaimer" twice
+            opening.append(self.para(label, self.styles.label, sect.add("P")))  # not twice
         if heading:
-            opening += self.heading(heading, level)
+            opening += self.heading(heading, level, sect)
         inner: list[Flowable] = [
             BoxMark(label),
-            FrameBG(
+            BoxBorder(
                 color=None, strokeColor=colors.HexColor(self.theme.box), strokeWidth=_BOX_STROKE
             ),
             Indenter(left=pad, right=pad),
             *opening,
         ]
+        following: list[Flowable] = []
         for block in blocks:
-            inner += self.block(block)
+            following += self.block(block, sect)
+        inner += following
         inner += [
             Indenter(left=-pad, right=-pad),
             FrameBG(start=False),
             BoxMark(None),
             Spacer(1, self.layout.font_size),
         ]
-        room = self.keep_room(*opening)
+        room = self.keep_room(opening, following)
         # Kept on one page with its heading when it fits on one; a longer box starts where it
         # is and breaks with a "continued" label, rather than leaving a page nearly blank.
         if needed_height(inner, self.layout.frame_width - 2 * pad) <= self.layout.frame_height:
@@ -258,38 +382,40 @@ class Builder:
         if section.kind is SectionKind.BOILERPLATE:
             return []
         if section.protected and section.blocks:
-            return self.boxed(section.kind, section.heading, section.level, section.blocks)
-        out: list[Flowable] = []
-        if section.heading:
-            heading = self.heading(section.heading, section.level)
-            out += [self.keep_room(*heading), *heading]
+            return self.boxed(
+                section.kind, section.heading, section.level, section.blocks, self.root
+            )
+        heading = self.heading(section.heading, section.level, self.root) if section.heading else []
+        following: list[Flowable] = []
         for kind, blocks in block_runs(section.blocks):
             if kind is not None:
-                out += self.boxed(kind, None, section.level, blocks)
+                following += self.boxed(kind, None, section.level, blocks, self.root)
             else:
-                out += self.block(blocks[0])
-        return out
+                following += self.block(blocks[0], self.root)
+        if heading:
+            return [self.keep_room(heading, following), *heading, *following]
+        return following
 
-    def front_matter(self, article: Article, options: LargePrintOptions) -> list[Flowable]:
-        out: list[Flowable] = self.heading(article.title, 0)
-        contact = " · ".join(
-            part
-            for part in (
-                options.clinic_name,
-                self.wording.phone.format(number=options.clinic_phone)
-                if options.clinic_phone
-                else None,
-            )
-            if part
-        )
+    def front_matter(
+        self, article: Article, options: LargePrintOptions, dated: str | None
+    ) -> list[Flowable]:
+        """The title, the clinic's name and phone, the date and edition, and the QR code that
+        leads to the spoken version."""
+        out: list[Flowable] = self.heading(article.title, 0, self.root)
+        contact = clinic_contact(options, self.wording)
         if contact:
-            out.append(self.para(contact, self.styles.body))
+            out.append(self.para(contact, self.styles.body, self.root.add("P")))
+        edition = " · ".join(part for part in (dated, options.edition) if part)
+        if edition:
+            out.append(self.para(edition, self.styles.body, self.root.add("P")))
         if options.audio_url:
+            listen = self.para(self.wording.listen, self.styles.label, self.root.add("P"))
+            figure = self.root.add("Figure", alt=f"{self.wording.listen}: {options.audio_url}")
             out += [
-                self.para(self.wording.listen, self.styles.label),
-                self.qr_code(options.audio_url),
+                listen,
+                TaggedFigure(self.qr_code(options.audio_url), figure),
                 Spacer(1, self.layout.font_size * 0.5),
-                self.para(options.audio_url, self.styles.body),
+                self.para(options.audio_url, self.styles.body, self.root.add("P")),
             ]
         return out
 
@@ -308,6 +434,12 @@ class Builder:
         widget.barStrokeColor = colors.HexColor(self.theme.text)
         drawing.add(widget)
         return drawing
+
+
+def clinic_contact(options: LargePrintOptions, wording: Wording) -> str:
+    """The clinic's name and phone as printed under the title and in every page's footer."""
+    phone = wording.phone.format(number=options.clinic_phone) if options.clinic_phone else None
+    return " · ".join(part for part in (options.clinic_name, phone) if part)
 
 
 def _in_pieces(text: str, style: ParagraphStyle) -> list[tuple[str, ParagraphStyle]]:
