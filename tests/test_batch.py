@@ -265,7 +265,7 @@ def test_the_config_file_sets_defaults_and_flags_override_it(
     ("text", "message"),
     [
         ('colour = "red"\n', "unknown key 'colour'"),
-        ("font_size = 40\n", "font_size = 40.0"),
+        ("font_size = 40\n", "font_size = 40: must be body text size"),
         ('font_size = "big"\n', "font_size = 'big': must be body text size"),
         ('theme = "neon"\n', "theme = 'neon'"),
         ("rate = 1000\n", "rate = 1000"),

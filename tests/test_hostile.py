@@ -624,8 +624,7 @@ def test_a_missing_input_is_one_line_and_the_others_render(
     assert errors == [
         "renderer: in/gone.md: no such file",
         "renderer: in/nowhere/gone.txt: no such file",
-        "renderer: in/gone.pdf: unsupported file type '.pdf' (supported: .txt, .text, .md, "
-        ".markdown, .html, .htm)",
+        "renderer: in/gone.pdf: no such file",
     ]
     assert rendered("good")
 

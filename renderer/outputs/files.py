@@ -131,26 +131,23 @@ class Staging:
         self.discard()
 
     def path(self, name: str) -> Path:
-        """A new temporary file for the output that `commit` names `name` (relative to the
-        folder: "guide.pdf", "daisy/ncc.html"), its folders made."""
+        """A new, empty temporary file for the output that `commit` names `name` (relative to
+        the folder: "guide.mp3", "daisy/s01.mp3"), its folders made: for a writer that streams."""
+        return self.write(name, b"")
+
+    def write(self, name: str, data: bytes) -> Path:
+        """`data` in a new temporary file for the output that `commit` names `name`."""
         final = self.folder / name
         temporary = _temporary(final)
         try:
             missing = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
             final.parent.mkdir(parents=True, exist_ok=True)
             self._made.extend(reversed(missing))
-            os.close(os.open(temporary, _CREATE, 0o666))
+            _write_new(temporary, data)
         except OSError as exc:
+            temporary.unlink(missing_ok=True)
             raise OutputError(f"cannot write: {exc.strerror or exc}", final) from None
         self._temporary[name] = temporary
-        return temporary
-
-    def write(self, name: str, data: bytes) -> Path:
-        temporary = self.path(name)
-        try:
-            temporary.write_bytes(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write: {exc.strerror or exc}", self.folder / name) from None
         return temporary
 
     def staged(self, name: str) -> Path:
@@ -159,17 +156,17 @@ class Staging:
     def commit(self) -> dict[str, Path]:
         """Flush every file to disk, then rename each to its final name; returns them."""
         done: dict[str, Path] = {}
-        try:
-            for temporary in self._temporary.values():
-                with temporary.open("rb+") as handle:
+        for name, temporary in list(self._temporary.items()):
+            final = self.folder / name
+            try:
+                with temporary.open("rb+") as handle:  # what a streaming writer left unflushed
                     os.fsync(handle.fileno())
-            for name, temporary in list(self._temporary.items()):
-                final = self.folder / name
                 os.replace(temporary, final)
-                del self._temporary[name]
-                done[name] = final
-        except OSError as exc:
-            raise OutputError(f"cannot write: {exc.strerror or exc}", self.folder) from None
+            except OSError as exc:
+                raise OutputError(f"cannot write: {exc.strerror or exc}", final) from None
+            del self._temporary[name]
+            done[name] = final
+        self._made.clear()
         return done
 
     def discard(self) -> None:
