@@ -1,7 +1,7 @@
 """Imported by the batch's forkserver before it forks any worker. What every article needs and
 takes time to load is done once here, and every fresh worker (one per article when audio is
-made) starts with it: the pipeline's modules, the parsers, the registered fonts, the CMU
-pronouncing dictionary, the hyphenation patterns and the language detector. Nothing here starts the speech engine,
+made) starts with it: the pipeline's modules, the parsers, the registered fonts, the syllable
+table, the hyphenation patterns, the language detector and the default cues, compiled. Nothing here starts the speech engine,
 which cannot survive a fork.
 
 The command line's module too. A worker started from the `renderer` script runs the script
@@ -14,6 +14,7 @@ import contextlib
 
 import renderer.cli  # noqa: F401
 from renderer.analysis.readability import load_dictionaries
+from renderer.analysis.sections import load_cues
 from renderer.loaders import import_parsers
 from renderer.loaders.language import load_detector
 from renderer.outputs.fonts import register_installed_fonts
@@ -23,6 +24,12 @@ __all__ = ["render_file"]
 
 # A failure here would take the forkserver down, and every worker with it: a worker that
 # needs what failed to load meets the error again itself and reports it for its article.
-for _preload in (import_parsers, register_installed_fonts, load_dictionaries, load_detector):
+for _preload in (
+    import_parsers,
+    register_installed_fonts,
+    load_dictionaries,
+    load_detector,
+    load_cues,
+):
     with contextlib.suppress(Exception):
         _preload()
