@@ -40,6 +40,9 @@ def _marked_text(pdf: bytes | Path) -> dict[tuple[int, int], str]:
                 buffer = (ctypes.c_ushort * (size // 2))()
                 pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
                 text = bytes(buffer)[: max(0, size - 2)].decode("utf-16-le", "replace")
+                # pdfium reads a hyphen that ends a line as U+0002 (its guess that the hyphen
+                # only breaks a word, as text.pdf_pages says), and drops the space after it.
+                text = text.replace("\x02", "-")
                 found.setdefault((index, mcid), []).append(text)
             textpage.close()
             page.close()

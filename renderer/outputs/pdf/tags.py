@@ -214,6 +214,9 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         self.node = node
         self.label = label
         self.joins_next = joins_next
+        # The text as written, white space collapsed: what a line end is compared with. A
+        # part split off a paragraph holds the words as laid out, no longer the text.
+        self.source_text = " ".join("".join(_frag_text(f) for f in self.frags).split())
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -222,6 +225,7 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
                 part.node = self.node
                 part.label = self.label if n == 0 else None
                 part.joins_next = self.joins_next or n < len(parts) - 1
+                part.source_text = self.source_text
         return parts
 
     def draw(self) -> None:
@@ -254,7 +258,10 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
 
 
 def _frag_text(frag: Any) -> str:
-    # A paragraph split from one without markup holds its words, not its text.
+    # A paragraph split from one without markup holds its words, not its text; one split
+    # from one with markup holds [width, (frag, text) ...] per word.
+    if isinstance(frag, list):
+        return "".join(str(piece[1]) for piece in frag[1:]) + " "
     text = getattr(frag, "text", None)
     return str(text) if text is not None else " ".join(getattr(frag, "words", ()))
 
@@ -263,7 +270,7 @@ def _spaced_line_ends(paragraph: TaggedParagraph, broken: Any) -> Any:
     """The broken lines with a space at the end of each but the last where the text has white
     space after it (not where a word longer than the line was broken)."""
     lines = list(broken.lines)
-    text = " ".join(" ".join(_frag_text(f) for f in paragraph.frags).split())
+    text = paragraph.source_text
     cursor = 0
     last = len(lines) if paragraph.joins_next else len(lines) - 1
     for i in range(last):
