@@ -44,23 +44,19 @@ class HeadingCase:
 
     def __init__(self, article: Article | None = None) -> None:
         self.language = article.language.split("-")[0].lower() if article else "en"
-        self.forms: dict[str, Counter[str]] = {}
-        if article is None:
-            return
-        for section in article.sections:
-            for block in section.blocks:
-                for unit in block.values():
-                    self._learn(unit)
+        self.article = article
+        self._forms: dict[str, Counter[str]] | None = None
 
-    def _learn(self, text: str) -> None:
-        for match in _WORD.finditer(text):
-            word = match.group()
-            start = match.start()
-            before = text[max(0, start - 12) : start].rstrip(_OPENERS)
-            starts = (not before and start <= 12) or (before and before[-1] in _ENDS)
-            if starts and not _TITLE.search(before):
-                continue  # capitalised because a sentence starts there: no evidence
-            self.forms.setdefault(word.casefold(), Counter())[word] += 1
+    @property
+    def forms(self) -> dict[str, Counter[str]]:
+        # Learnt on the first heading in capitals: most articles have none.
+        if self._forms is None:
+            self._forms = {}
+            for section in self.article.sections if self.article else ():
+                for block in section.blocks:
+                    for unit in block.values():
+                        _learn(unit, self._forms)
+        return self._forms
 
     def word(self, word: str) -> str:
         seen = self.forms.get(word.casefold())
@@ -76,6 +72,18 @@ class HeadingCase:
             return heading
         shown = _WORD.sub(lambda m: self.word(m.group()), heading)
         return _capitalise_first(shown)
+
+
+def _learn(text: str, forms: dict[str, Counter[str]]) -> None:
+    """Count each word's spellings inside sentences (a capital that starts one says nothing)."""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        start = match.start()
+        before = text[max(0, start - 12) : start].rstrip(_OPENERS)
+        starts = (not before and start <= 12) or (before and before[-1] in _ENDS)
+        if starts and not _TITLE.search(before):
+            continue  # capitalised because a sentence starts there: no evidence
+        forms.setdefault(word.casefold(), Counter())[word] += 1
 
 
 def _capitalise_first(text: str) -> str:

@@ -154,5 +154,6 @@ def write_structure(data: bytes, root: Node, xmp: bytes) -> bytes:
     pdf.Root.Metadata = metadata
     out = io.BytesIO()
     # The same input gives the same bytes: the file identifier is made from the content.
-    pdf.save(out, deterministic_id=True)
+    # fix_metadata_version would parse the XMP just written (a tenth of the build's time).
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return out.getvalue()
