@@ -41,10 +41,13 @@ from renderer.outputs.audio import (
     Speech,
     Tags,
     build_script,
+    prove_audio,
+    prove_readable_audio,
+    prove_transcript,
     synthesise,
 )
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms
+from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms, prove_book
 from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
@@ -52,10 +55,6 @@ from renderer.outputs.pdf.check import prove_pdf, unprintable_chars
 from renderer.outputs.proof import (
     Expected,
     Findings,
-    prove_audio,
-    prove_book,
-    prove_readable_audio,
-    prove_transcript,
 )
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
 from renderer.version import VERSION

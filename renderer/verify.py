@@ -23,16 +23,14 @@ from renderer.manifest import (
     inside,
 )
 from renderer.model import ProtectedPassage, protected_passages
+from renderer.outputs.audio import prove_audio, prove_readable_audio, prove_transcript
+from renderer.outputs.daisy import prove_book
 from renderer.outputs.files import FileMap
 from renderer.outputs.pdf.check import prove_pdf
 from renderer.outputs.proof import (
     Expected,
     Findings,
     missing_passages,
-    prove_audio,
-    prove_book,
-    prove_readable_audio,
-    prove_transcript,
     squeeze,
 )
 

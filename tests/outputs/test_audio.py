@@ -30,6 +30,7 @@ from renderer.outputs.audio import (
     Pcm,
     Script,
     Tags,
+    audio_problems,
     build_script,
     encode_mp3,
     encode_wav,
@@ -39,7 +40,7 @@ from renderer.outputs.audio import (
 )
 from renderer.outputs.audio.encode import _ENCODE_BLOCK
 from renderer.outputs.lexicon import load_lexicon
-from renderer.outputs.proof import audio_problems, missing_passages
+from renderer.outputs.proof import missing_passages
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
 from renderer.pipeline import Toolkit, analyse, render_file
 
@@ -343,7 +344,9 @@ def test_the_article_language_picks_the_voice(tmp_path: Path) -> None:
 def test_a_failed_audio_proof_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("renderer.outputs.proof.audio_problems", lambda *a, **k: ["too short"])
+    monkeypatch.setattr(
+        "renderer.outputs.audio.check.audio_problems", lambda *a, **k: ["too short"]
+    )
     with pytest.raises(VerificationError, match="too short"):
         render_file(
             FIXTURES / "stray-disclaimer.md", Options(), tmp_path, "s", kit(RecordingEngine())

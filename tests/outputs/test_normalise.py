@@ -14,10 +14,16 @@ from hypothesis import strategies as st
 from conftest import RATE, RecordingEngine, run_cli
 from renderer.analysis.sentences import split_sentences
 from renderer.model import Article, Block, BlockKind, Section
-from renderer.outputs.audio import Tags, build_script, encode_wav, read_audio, synthesise
+from renderer.outputs.audio import (
+    Tags,
+    audio_problems,
+    build_script,
+    encode_wav,
+    read_audio,
+    synthesise,
+)
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.normalise import LONG_TOKEN, engine_text, normalise, spoken_words
-from renderer.outputs.proof import audio_problems
 
 LEXICON = load_lexicon()
 

@@ -1,10 +1,17 @@
 """The spoken version: the script an article is read as (script.py), its synthesis sentence by
 sentence (synthesis.py), written as it is spoken to chaptered MP3 (lameenc) or WAV files
-(encode.py), and the reader that checks a written file (read.py).
+(encode.py), the reader of a written file (read.py) and the checker render and verify share
+(check.py).
 
 Chapters start at the sample where a section's announcement begins.
 """
 
+from renderer.outputs.audio.check import (
+    audio_problems,
+    prove_audio,
+    prove_readable_audio,
+    prove_transcript,
+)
 from renderer.outputs.audio.encode import (
     LAME_DELAY,
     MP3_BITRATE,
@@ -62,12 +69,16 @@ __all__ = [
     "SpokenSection",
     "Tags",
     "WavWriter",
+    "audio_problems",
     "audio_writer",
     "build_script",
     "chapter_seconds",
     "encode_mp3",
     "encode_wav",
     "pause_seconds",
+    "prove_audio",
+    "prove_readable_audio",
+    "prove_transcript",
     "read_audio",
     "synthesise",
 ]

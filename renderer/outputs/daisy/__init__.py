@@ -16,7 +16,7 @@ both must agree on. Another book format (EPUB 3 with media overlays, say) would 
 package like this one: it needs only the Script, the Speech's clips and the sections' MP3 files.
 """
 
-from renderer.outputs.daisy.check import BookCheck, check_book, claimed_ms
+from renderer.outputs.daisy.check import BookCheck, check_book, claimed_ms, prove_book
 from renderer.outputs.daisy.standard import (
     FOLDER,
     FORMAT,
@@ -46,4 +46,5 @@ __all__ = [
     "check_book",
     "claimed_ms",
     "clock",
+    "prove_book",
 ]

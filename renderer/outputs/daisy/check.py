@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from renderer.manifest import BookOutput
 from renderer.outputs.audio import read_audio
 from renderer.outputs.daisy.standard import (
     FORMAT,
@@ -21,6 +22,7 @@ from renderer.outputs.daisy.standard import (
     clock,
     milliseconds,
 )
+from renderer.outputs.proof import Expected, Findings
 from renderer.outputs.speech import SpeechError
 
 _NPT = re.compile(r"npt=(\d+(?:\.\d+)?)s")
@@ -260,3 +262,35 @@ def claimed_ms(ncc: bytes) -> int:
     if root is None:
         return 0
     return _clock_ms(_metadata(root).get("ncc:totalTime", "")) or 0
+
+
+def prove_book(
+    files: Mapping[str, bytes], entry: BookOutput | None, expected: Expected
+) -> Findings:
+    """The DAISY book read as a player would (check_book: its structure and times), its
+    headings and length against the manifest, and every protected passage, sentence and
+    heading in the text its clips read."""
+    found = Findings()
+    check = check_book(files)
+    found.add(check.problems)
+    if entry is None:
+        return found
+    problems = []
+    if list(check.headings) != list(entry.headings):
+        problems.append(
+            f"headings {list(check.headings)}, the manifest says {list(entry.headings)}"
+        )
+    if abs(check.total_ms / 1000 - entry.seconds) > 0.001:
+        problems.append(
+            f"{check.total_ms / 1000:.3f} s of clips, the manifest says {entry.seconds} s"
+        )
+    found.add(problems)
+    passed = not found.problems
+    found.text_holds(expected, expected.text.spoken, check.text, "daisy")
+    if passed and not found.problems:
+        found.proved.insert(
+            0,
+            f"daisy: {len(entry.headings)} headings, {entry.files} files, "
+            f"{check.total_ms / 1000:.1f} s of clips",
+        )
+    return found
