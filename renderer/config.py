@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from renderer.errors import ConfigError, UsageError
+from renderer.model import THEMES as THEME_COLOURS
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -40,7 +41,7 @@ GRADE_RANGE = (1.0, 20.0)
 
 PAGE_SIZES = ("letter", "a4")
 DEFAULT_PAGE_SIZE = "letter"
-THEMES = ("standard", "cream", "high-contrast")
+THEMES = tuple(THEME_COLOURS)  # the model defines each theme once, with its contrast check
 DEFAULT_THEME = "standard"
 FONT_SIZE_RANGE = (16.0, 32.0)  # UKAAF: 16 pt minimum, 18 ideal; above 32 a line holds too little
 DEFAULT_FONT_SIZE = 18.0
@@ -193,7 +194,7 @@ def _formats(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 PageSize = Annotated[str, one_of(PAGE_SIZES)]
-Theme = Annotated[str, one_of(THEMES)]
+ThemeName = Annotated[str, one_of(THEMES)]
 AudioFormat = Annotated[str, one_of(AUDIO_FORMATS)]
 FontSize = Annotated[float, between(*FONT_SIZE_RANGE, "pt")]
 Rate = Annotated[int, between(*RATE_RANGE, "words a minute")]
@@ -244,7 +245,7 @@ class LargePrintOptions:
         ),
     )
     line_spacing: float = 1.5
-    theme: Theme = field(default=DEFAULT_THEME, metadata=about("one of " + ", ".join(THEMES)))
+    theme: ThemeName = field(default=DEFAULT_THEME, metadata=about("one of " + ", ".join(THEMES)))
     font: FontFile | None = field(default=None, metadata=about("a TrueType font file"))
     clinic_name: Text | None = field(default=None, metadata=about("text printed under the title"))
     clinic_phone: Text | None = field(default=None, metadata=about("text printed under the title"))
