@@ -1,3 +1,3 @@
 """The renderer's version, in one place (pyproject.toml reads it from here)."""
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"

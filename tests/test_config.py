@@ -51,6 +51,7 @@ def test_the_default_options_give_the_json_every_fingerprint_was_made_from() -> 
             "clinic_name": None,
             "clinic_phone": None,
             "audio_url": None,
+            "edition": None,
         },
         "speech": {
             "voice": None,
@@ -202,6 +203,7 @@ def test_every_key_says_what_it_holds() -> None:
         "font",
         "clinic_name",
         "clinic_phone",
+        "edition",
         "voice",
         "rate",
         "audio_format",
