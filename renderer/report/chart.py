@@ -12,15 +12,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from renderer.report.colours import OVER_BAR, PAGE, TEXT
 from renderer.report.entries import SectionEntry
 
-_FONT = 14
-_LABELS = 300  # width of the heading column, in SVG units
-_PLOT = 480  # width of the bars' area
-_RIGHT = 150  # room for the label after the longest bar
-_TOP = 36  # above the first bar: the target line's label
-_ROW = 36  # height of each section's row
-_BAR = 22  # height of a bar
+_FONT = 16
+_LABELS = 330  # width of the heading column, in SVG units
+_PLOT = 440  # width of the bars' area
+_RIGHT = 190  # room for the label after the longest bar
+_TOP = 40  # above the first bar: the target line's label
+_ROW = 40  # height of each section's row
+_BAR = 24  # height of a bar
 _BOTTOM = 64  # below the last bar: the grade axis and its title
 _LINE = _FONT * 1.2
+_TARGET_STROKE = (
+    4  # the target line: thicker than any other line, and solid (short bars are dashed)
+)
 _FONT_NAME = "Helvetica"  # what reportlab measures with; the SVG asks for it or a look-alike
 
 
@@ -55,7 +58,7 @@ def fit(text: str, width: float) -> str:
 
 def section_chart(sections: Sequence[SectionEntry], target: float, chart_id: str) -> str:
     """An inline SVG chart of horizontal bars, one a section, named by its heading, with a
-    dashed line at the target. A bar over the target is filled and labelled "over"; a section
+    thick line at the target. A bar over the target is filled and labelled "over"; a section
     too short to grade has a dashed outline and says so; one with no text has no bar.
 
     Written as text: reportlab's chart library took 25 ms a chart, drawn one after another in
@@ -75,7 +78,7 @@ def section_chart(sections: Sequence[SectionEntry], target: float, chart_id: str
         f'aria-label="{summary}">',
         f"<title>{summary}</title>",
         # The target line goes first, so bars and their labels stay readable where they cross it.
-        _svg_line((x(target), _TOP - 8), (x(target), bottom), 3, "stroke-dasharray: 10, 5;"),
+        _svg_line((x(target), _TOP - 8), (x(target), bottom), _TARGET_STROKE),
         _svg_text(x(target), _TOP - 14, f"target {target:g}"),
         _svg_line((_LABELS, bottom), (_LABELS + _PLOT, bottom), 1),
         _svg_line((_LABELS, _TOP - 8), (_LABELS, bottom), 1),

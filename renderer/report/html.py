@@ -298,7 +298,7 @@ def _sections_html(a: ReportEntry, target: float) -> list[str]:
         "<figure>",
         section_chart(a.sections, target, f"{anchor}-chart"),
         f'<figcaption id="{anchor}-chart-caption">Each bar is one section\'s reading grade, '
-        f"named by its heading; the dashed line is the target grade {target:g}. Bars over the "
+        f"named by its heading; the thick upright line is the target grade {target:g}. Bars over the "
         "target are filled and labelled “over”; bars that meet it are white. A section too "
         "short to grade has a dashed outline and a “~” before its figure, a rough guide only. "
         "The table below gives the same figures.</figcaption>",

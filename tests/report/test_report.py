@@ -351,7 +351,8 @@ def test_html_chart_bars_are_as_long_as_the_grades_against_the_target_line(
     svgs = re.findall(r"<svg\b.*?</svg>", text, re.DOTALL)
     for svg, outcome in zip(svgs, html_order(reports, batch)[:-1], strict=True):
         ((x1, x2),) = re.findall(
-            rf'<polyline points="{number} [\d.]+, {number} [\d.]+"[^>]*stroke-dasharray', svg
+            rf'<polyline points="{number} [\d.]+, {number} [\d.]+" style="[^"]*stroke-width: 4;',
+            svg,
         )
         assert x1 == x2  # the target is a vertical line across every bar
         bars = re.findall(
@@ -544,13 +545,13 @@ def test_the_target_line_moves_with_the_target_grade(
         (html,) = [p for p in write(tmp_path, batch, target) if p.suffix == ".html"]
         return re.findall(r"<svg\b.*?</svg>", html.read_text(encoding="utf-8"), re.DOTALL)
 
-    def dashed_lines(svg: str) -> list[str]:
-        return re.findall(r'<polyline points="([^"]*)" style="[^"]*stroke-dasharray', svg)
+    def target_lines(svg: str) -> list[str]:
+        return re.findall(r'<polyline points="([^"]*)" style="[^"]*stroke-width: 4;', svg)
 
     low, high = charts(8.0), charts(10.0)
     assert len(low) == len(high) == len(batch) - 1
     for a, b in zip(low, high, strict=True):
         assert a != b
-        assert len(dashed_lines(a)) == len(dashed_lines(b)) == 1
-        assert dashed_lines(a) != dashed_lines(b)
+        assert len(target_lines(a)) == len(target_lines(b)) == 1
+        assert target_lines(a) != target_lines(b)
         assert "target 10" in b and "target 10" not in a
