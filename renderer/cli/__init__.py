@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from renderer.cli import pronounce, render, score, verify, voices
+from renderer.cli import pronounce, render, score, serve, verify, voices
 from renderer.cli.shared import EXIT_OK, Reporter, stopped_by, stopped_code, terminate
 from renderer.errors import RendererError
 
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (score, render, verify, voices, pronounce):
+    for command in (score, render, verify, voices, pronounce, serve):
         command.add_parser(sub, common)
     return parser
 
