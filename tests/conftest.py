@@ -130,3 +130,21 @@ class RecordingEngine:
 
     def samples(self, text: str) -> int:
         return len(text.split()) * self.sample_rate * 60 // self.rate
+
+
+@pytest.fixture(scope="session")
+def rendered_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """content/ and the seeds rendered once for the whole session, every format, with the real
+    speech engine, through the command line as a user runs it: the end-to-end, verify and speech
+    tests read this one tree instead of each speaking the same articles again. Tests must not
+    change it (copy it first)."""
+    if not SEEDS.is_dir():
+        pytest.skip("the seeds are not beside the repository")
+    out = tmp_path_factory.mktemp("rendered") / "out"
+    from renderer.cli import main
+
+    code = main(
+        ["render", str(CONTENT), str(SEEDS), "-o", str(out), "--formats", "pdf,audio,daisy"]
+    )
+    assert code == 0, "rendering content/ and the seeds failed"
+    return out
