@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from renderer.config import Options, options_to_json
-from renderer.model import Article, ProtectedPassage, SectionKind, article_from_json
+from renderer.model import (
+    Article,
+    ProtectedPassage,
+    SectionKind,
+    article_from_json,
+    json_field,
+    json_texts,
+)
 from renderer.outputs.files import atomic_write, json_bytes
 from renderer.version import VERSION
 
@@ -26,27 +33,6 @@ BOOK_NCC = f"{BOOK_FOLDER}/ncc.html"
 TRANSCRIPT = "transcript.txt"
 AUDIO_FORMATS = ("mp3", "wav")
 _READ_BLOCK = 1 << 20
-
-
-# --- Reading JSON with a location in every error ----------------------------------------------
-
-
-def _get(data: Any, key: str, kind: Any) -> Any:
-    if not isinstance(data, Mapping) or key not in data:
-        raise ValueError(f"{key!r} is missing")
-    value = data[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"{key!r} is of the wrong type")
-    return value
-
-
-def _texts(data: Any, key: str) -> tuple[str, ...]:
-    values = _get(data, key, list)
-    if not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{key!r} must be a list of text")
-    return tuple(values)
 
 
 # --- Outputs ----------------------------------------------------------------------------------
@@ -66,7 +52,11 @@ class Output:
 
     @staticmethod
     def _base(data: Any) -> tuple[str, int, str]:
-        return _get(data, "path", str), _get(data, "bytes", int), _get(data, "sha256", str)
+        return (
+            json_field(data, "path", str),
+            json_field(data, "bytes", int),
+            json_field(data, "sha256", str),
+        )
 
 
 @dataclass(frozen=True)
@@ -156,37 +146,37 @@ def output_from_json(kind: str, data: Any) -> Output:
     if kind == "pdf":
         return PdfOutput(
             *base,
-            pages=_get(data, "pages", int),
-            font=_get(data, "font", str),
-            footer=_get(data, "footer", str),
-            unprintable=_texts(data, "unprintable"),
+            pages=json_field(data, "pages", int),
+            font=json_field(data, "font", str),
+            footer=json_field(data, "footer", str),
+            unprintable=json_texts(data, "unprintable"),
         )
     if is_whole_audio(kind):
         chapters = tuple(
             Chapter(
-                _get(c, "title", str),
-                _get(c, "start", float),
-                _get(c, "start_sample", int),
-                _get(c, "end_sample", int),
+                json_field(c, "title", str),
+                json_field(c, "start", float),
+                json_field(c, "start_sample", int),
+                json_field(c, "end_sample", int),
             )
-            for c in _get(data, "chapters", list)
+            for c in json_field(data, "chapters", list)
         )
         return AudioOutput(
             *base,
-            seconds=_get(data, "seconds", float),
-            sample_rate=_get(data, "sample_rate", int),
-            voice=_get(data, "voice", str),
-            rate=_get(data, "rate", int),
-            engine=_get(data, "engine", str),
+            seconds=json_field(data, "seconds", float),
+            sample_rate=json_field(data, "sample_rate", int),
+            voice=json_field(data, "voice", str),
+            rate=json_field(data, "rate", int),
+            engine=json_field(data, "engine", str),
             chapters=chapters,
         )
     if kind == BOOK_NCC:
         return BookOutput(
             *base,
-            seconds=_get(data, "seconds", float),
-            headings=_texts(data, "headings"),
-            files=_get(data, "files", int),
-            identifier=_get(data, "identifier", str),
+            seconds=json_field(data, "seconds", float),
+            headings=json_texts(data, "headings"),
+            files=json_field(data, "files", int),
+            identifier=json_field(data, "identifier", str),
         )
     return Output(*base)
 
@@ -253,15 +243,15 @@ class Fingerprint:
 
     @classmethod
     def from_json(cls, data: Any) -> Fingerprint:
-        files = _get(data, "files_sha256", dict)
+        files = json_field(data, "files_sha256", dict)
         if not all(isinstance(v, str) for v in files.values()):
             raise ValueError("'files_sha256' must map file names to checksums")
         engine = data.get("engine") if isinstance(data, Mapping) else None
         pins = data.get("pins_sha256") if isinstance(data, Mapping) else None
         return cls(
-            _get(data, "renderer", str),
-            _get(data, "input_sha256", str),
-            _get(data, "options", dict),
+            json_field(data, "renderer", str),
+            json_field(data, "input_sha256", str),
+            json_field(data, "options", dict),
             files,
             engine if isinstance(engine, str) else None,
             pins if isinstance(pins, str) else None,
@@ -341,16 +331,16 @@ class Manifest:
         """The protected passages as the manifest records them, each with its recorded sha256:
         verify compares them with the ones the recorded analysis gives."""
         found = []
-        for item in _get(self.analysis, "protected", list):
+        for item in json_field(self.analysis, "protected", list):
             passage = ProtectedPassage(
-                _get(item, "section", int),
-                SectionKind(_get(item, "kind", str)),
-                _get(item, "text", str),
+                json_field(item, "section", int),
+                SectionKind(json_field(item, "kind", str)),
+                json_field(item, "text", str),
                 item.get("heading") if isinstance(item.get("heading"), str) else None,
-                _texts(item, "units"),
-                _texts(item, "labels"),
+                json_texts(item, "units"),
+                json_texts(item, "labels"),
             )
-            found.append((passage, _get(item, "sha256", str)))
+            found.append((passage, json_field(item, "sha256", str)))
         return tuple(found)
 
     @property
@@ -393,25 +383,25 @@ class Manifest:
     def from_json(cls, data: Any) -> Manifest:
         """Raises ValueError naming the first thing that is missing or of the wrong type."""
         outputs = {}
-        for kind, entry in _get(data, "outputs", dict).items():
+        for kind, entry in json_field(data, "outputs", dict).items():
             try:
                 outputs[kind] = output_from_json(kind, entry)
             except ValueError as error:
                 raise ValueError(f"output {kind!r}: {error}") from None
-        verification = _get(data, "verification", dict)
+        verification = json_field(data, "verification", dict)
         reason = data.get("reason")
         return cls(
-            renderer=_get(data, "renderer", str),
-            source=_get(data, "source", str),
-            slug=_get(data, "slug", str),
-            status=_get(data, "status", str),
+            renderer=json_field(data, "renderer", str),
+            source=json_field(data, "source", str),
+            slug=json_field(data, "slug", str),
+            status=json_field(data, "status", str),
             reason=reason if isinstance(reason, str) else None,
-            fingerprint=Fingerprint.from_json(_get(data, "fingerprint", dict)),
-            analysis=_get(data, "analysis", dict),
+            fingerprint=Fingerprint.from_json(json_field(data, "fingerprint", dict)),
+            analysis=json_field(data, "analysis", dict),
             outputs=outputs,
-            warnings=_texts(data, "warnings"),
-            checks=_texts(verification, "checks"),
-            passed=_get(verification, "passed", bool),
+            warnings=json_texts(data, "warnings"),
+            checks=json_texts(verification, "checks"),
+            passed=json_field(verification, "passed", bool),
         )
 
     @classmethod

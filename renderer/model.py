@@ -452,7 +452,9 @@ _READABILITY_KEYS = {
 }
 
 
-def _get(data: Any, key: str, kind: Any) -> Any:
+def json_field(data: Any, key: str, kind: Any) -> Any:
+    """`data[key]` when `data` is a JSON object holding it with the type `kind` (an int for a
+    float too); a ValueError naming the key otherwise. Every reader of our JSON uses it."""
     if not isinstance(data, dict) or key not in data:
         raise ValueError(f"{key!r} is missing")
     value = data[key]
@@ -464,11 +466,11 @@ def _get(data: Any, key: str, kind: Any) -> Any:
 
 
 def _optional(data: Any, key: str, kind: Any) -> Any:
-    return None if data.get(key) is None else _get(data, key, kind)
+    return None if data.get(key) is None else json_field(data, key, kind)
 
 
-def _texts(data: Any, key: str) -> tuple[str, ...]:
-    values = _get(data, key, list)
+def json_texts(data: Any, key: str) -> tuple[str, ...]:
+    values = json_field(data, key, list)
     if not all(isinstance(v, str) for v in values):
         raise ValueError(f"{key!r} must be a list of text")
     return tuple(values)
@@ -481,10 +483,10 @@ def _readability_from_json(data: Any, words: int, sentences: int) -> Readability
         if key not in _READABILITY_KEYS and isinstance(value, (int, float))
     )
     hardest = tuple(
-        HardSentence(_get(s, "text", str), _get(s, "grade", float))
-        for s in _get(data, "hardest_sentences", list)
+        HardSentence(json_field(s, "text", str), json_field(s, "grade", float))
+        for s in json_field(data, "hardest_sentences", list)
     )
-    scores = [_get(data, key, float) for key in _SCORES]
+    scores = [json_field(data, key, float) for key in _SCORES]
     reading_ease, kincaid, smog, fog, coleman, ari, dale_chall, grade = scores
     return Readability(
         reading_ease,
@@ -495,28 +497,29 @@ def _readability_from_json(data: Any, words: int, sentences: int) -> Readability
         ari,
         dale_chall,
         grade,
-        meets_target=_get(data, "meets_target", bool),
-        reliable=_get(data, "reliable", bool),
+        meets_target=json_field(data, "meets_target", bool),
+        reliable=json_field(data, "reliable", bool),
         words=words,
         sentences=sentences,
         hardest_sentences=hardest,
-        difficult_words=_texts(data, "difficult_words"),
+        difficult_words=json_texts(data, "difficult_words"),
         own_scores=own,
-        grade_from=_get(data, "grade_from", str),
+        grade_from=json_field(data, "grade_from", str),
     )
 
 
 def block_from_json(data: Any) -> Block:
-    kind = BlockKind(_get(data, "kind", str))
-    protected = _get(data, "protected", bool)
+    kind = BlockKind(json_field(data, "kind", str))
+    protected = json_field(data, "protected", bool)
     reason = _optional(data, "reason", str) if protected else None
     kind_name = _optional(data, "protection_kind", str) if protected else None
     protection = SectionKind(kind_name) if kind_name else None
     if kind is BlockKind.LIST:
         items = tuple(
-            ListItem(_get(i, "text", str), _get(i, "depth", int)) for i in _get(data, "items", list)
+            ListItem(json_field(i, "text", str), json_field(i, "depth", int))
+            for i in json_field(data, "items", list)
         )
-        ordered = _get(data, "ordered", bool)
+        ordered = json_field(data, "ordered", bool)
         return Block(
             kind,
             items=items,
@@ -526,8 +529,8 @@ def block_from_json(data: Any) -> Block:
             reason=reason,
         )
     if kind is BlockKind.TABLE:
-        rows = tuple(_texts({"row": row}, "row") for row in _get(data, "rows", list))
-        header = _texts(data, "header")
+        rows = tuple(json_texts({"row": row}, "row") for row in json_field(data, "rows", list))
+        header = json_texts(data, "header")
         return Block(
             kind,
             header=header,
@@ -536,7 +539,7 @@ def block_from_json(data: Any) -> Block:
             protection_kind=protection,
             reason=reason,
         )
-    text = _get(data, "text", str)
+    text = json_field(data, "text", str)
     return Block(kind, text, protected=protected, protection_kind=protection, reason=reason)
 
 
@@ -545,17 +548,17 @@ def article_from_json(data: Any) -> Article:
     is not of that shape. The `protected` list is derived (protected_passages) and not read:
     a reader compares it with what the JSON records."""
     sections = []
-    for item in _get(data, "sections", list):
+    for item in json_field(data, "sections", list):
         readability = _optional(item, "readability", dict)
-        words, sentences = _get(item, "words", int), _get(item, "sentences", int)
+        words, sentences = json_field(item, "words", int), json_field(item, "sentences", int)
         sections.append(
             Section(
-                index=_get(item, "index", int),
+                index=json_field(item, "index", int),
                 heading=_optional(item, "heading", str),
-                blocks=tuple(block_from_json(b) for b in _get(item, "blocks", list)),
-                level=_get(item, "level", int),
-                kind=SectionKind(_get(item, "kind", str)),
-                protected=_get(item, "protected", bool),
+                blocks=tuple(block_from_json(b) for b in json_field(item, "blocks", list)),
+                level=json_field(item, "level", int),
+                kind=SectionKind(json_field(item, "kind", str)),
+                protected=json_field(item, "protected", bool),
                 reason=_optional(item, "reason", str),
                 readability=(
                     None
@@ -564,52 +567,54 @@ def article_from_json(data: Any) -> Article:
                 ),
             )
         )
-    document = _get(data, "document", dict)
+    document = json_field(data, "document", dict)
     readability = _optional(document, "readability", dict)
     return Article(
-        source=_get(data, "source", str),
-        title=_get(data, "title", str),
-        language=_get(data, "language", str),
+        source=json_field(data, "source", str),
+        title=json_field(data, "title", str),
+        language=json_field(data, "language", str),
         sections=tuple(sections),
         dropped=tuple(
             DroppedRegion(
-                _get(d, "region", str),
-                _get(d, "text", str),
-                _get(d, "before_main", bool),
-                _get(d, "kept", bool),
+                json_field(d, "region", str),
+                json_field(d, "text", str),
+                json_field(d, "before_main", bool),
+                json_field(d, "kept", bool),
             )
-            for d in _get(data, "dropped", list)
+            for d in json_field(data, "dropped", list)
         ),
         readability=(
             None
             if readability is None
             else _readability_from_json(
-                readability, _get(document, "words", int), _get(document, "sentences", int)
+                readability,
+                json_field(document, "words", int),
+                json_field(document, "sentences", int),
             )
         ),
-        repairs=_texts(data, "repairs"),
-        language_source=_get(data, "language_source", str),
+        repairs=json_texts(data, "repairs"),
+        language_source=json_field(data, "language_source", str),
         check_these=tuple(
             CheckSentence(
-                _get(c, "section", int),
+                json_field(c, "section", int),
                 _optional(c, "heading", str),
-                _get(c, "text", str),
-                SectionKind(_get(c, "kind", str)),
-                _get(c, "cue", str),
+                json_field(c, "text", str),
+                SectionKind(json_field(c, "kind", str)),
+                json_field(c, "cue", str),
             )
-            for c in _get(data, "check_these", list)
+            for c in json_field(data, "check_these", list)
         ),
         overrides=tuple(
             Override(
-                _get(o, "pin", str),
-                _get(o, "action", str),
-                _get(o, "pin_file", str),
-                _get(o, "section", int),
+                json_field(o, "pin", str),
+                json_field(o, "action", str),
+                json_field(o, "pin_file", str),
+                json_field(o, "section", int),
                 _optional(o, "heading", str),
                 _optional(o, "block", int),
-                _get(o, "before", str),
-                _get(o, "after", str),
+                json_field(o, "before", str),
+                json_field(o, "after", str),
             )
-            for o in _get(data, "overrides", list)
+            for o in json_field(data, "overrides", list)
         ),
     )
