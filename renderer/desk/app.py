@@ -149,6 +149,7 @@ def create_app(desk: Desk) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
     )
+    app.config["DESK"] = desk
     hosts = allowed_hosts(settings.host)
 
     @app.context_processor
@@ -346,6 +347,17 @@ def create_app(desk: Desk) -> Flask:
                 job.pin(article, pin)
             except RendererError as error:
                 return check_page(job, job.plain(str(error))), 400
+            pinned, _ = analysis(job, article, job_options(job))
+            if pinned is not None and not _took_effect(pinned, request.form, pin):
+                # A pin file applies every protect pin before every unprotect pin: a passage
+                # cannot be boxed inside a section its own pin unboxes. Say so; keep nothing.
+                job.unpin(article, len(article.pins) - 1)
+                return check_page(
+                    job,
+                    "That passage is in a section you unboxed, and a section's pin applies to "
+                    "all of it: remove that pin first (under “Pins for this handout”), then box "
+                    "the passage.",
+                ), 400
         anchor = f"a-{article.key}-s{request.form.get('section', '')}"
         return redirect(url_for("check", job_id=job.id, _anchor=anchor), 303)
 
@@ -521,6 +533,21 @@ def _number(value: str | None) -> int | None:
         return int(value or "")
     except ValueError:
         return None
+
+
+def _took_effect(article: Article, form: Mapping[str, str], pin: DeskPin) -> bool:
+    """Whether the analysis with `pin` applied boxes (or unboxes) what the button asked for."""
+    section = next((s for s in article.sections if s.index == _number(form.get("section"))), None)
+    if section is None:
+        return True  # pinned by its text alone: nothing here to compare
+    block = _number(form.get("block"))
+    if _number(form.get("check")) is not None:
+        text = comparable_text(pin.text)
+        return not any(comparable_text(c.text) == text for c in article.check_these)
+    if block is not None and 0 <= block < len(section.blocks):
+        boxed = section.protected or section.blocks[block].protected
+        return boxed == pin.protect
+    return section.protected == pin.protect
 
 
 def _pin_from_form(form: Mapping[str, str], article: Article) -> DeskPin:
