@@ -280,7 +280,6 @@ def _audio(
     expected: Expected,
     options: Options,
     kit: Toolkit,
-    slug: str,
     staging: Staging,
 ) -> Made:
     """The spoken version and its sections (written by _speak), described and proved."""
@@ -450,7 +449,7 @@ def render_file(
             spoken, said = _speak(article, expected, options, kit, slug, staging)
             made.append(said)
             if "audio" in options.formats:
-                made.append(_audio(article, spoken, expected, options, kit, slug, staging))
+                made.append(_audio(article, spoken, expected, options, kit, staging))
             if "daisy" in options.formats:
                 made.append(_daisy(article, spoken, expected, options, kit, staging))
         staging.commit()

@@ -189,6 +189,10 @@ class FileMap(Mapping[str, bytes]):
     def __getitem__(self, name: str) -> bytes:
         return self._paths[name].read_bytes()
 
+    def path(self, name: str) -> Path:
+        """The file itself, for a reader that streams it (an hour-long chapter's MP3)."""
+        return self._paths[name]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
 

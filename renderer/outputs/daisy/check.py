@@ -22,6 +22,7 @@ from renderer.outputs.daisy.standard import (
     clock,
     milliseconds,
 )
+from renderer.outputs.files import FileMap
 from renderer.outputs.proof import Expected, Findings
 from renderer.outputs.speech import SpeechError
 
@@ -227,7 +228,9 @@ def _check_clip(
         return 0
     if src not in durations:
         try:
-            durations[src] = read_audio(reading.files[src], "mp3").seconds
+            files = reading.files
+            audio = files.path(src) if isinstance(files, FileMap) else files[src]
+            durations[src] = read_audio(audio, "mp3").seconds
         except SpeechError as exc:
             problems.append(f"{src}: {exc.message}")
             durations[src] = 0.0
