@@ -45,6 +45,12 @@ def load_dictionaries() -> None:
     utils.get_pyphen(_DEFAULT_LANGUAGE)
 
 
+def in_english_dictionary(word: str) -> bool:
+    """Whether the CMU Pronouncing Dictionary lists `word` (in lower case, as it lists words):
+    the table the English syllable counts come from, loaded once for every use in a process."""
+    return word in cmu_dictionary()
+
+
 # ---------------------------------------------------------------------------------------------
 # Language
 # ---------------------------------------------------------------------------------------------

@@ -510,6 +510,14 @@ def test_hyphenation_patterns_are_parsed_only_for_a_word_the_table_lacks() -> No
     assert completed.stdout.split("\n")[:3] == ["[]", "['hyph_en_US.dic']", "['hyph_en_US.dic']"]
 
 
+def test_in_english_dictionary_answers_from_the_syllable_table() -> None:
+    assert readability.in_english_dictionary("expect")
+    assert readability.in_english_dictionary("don't")
+    assert not readability.in_english_dictionary("esketamine")
+    assert not readability.in_english_dictionary("Expect")  # the table is in lower case
+    assert not readability.in_english_dictionary("=")  # the table's group markers are not words
+
+
 def test_a_word_the_table_lacks_is_counted_by_its_hyphenation() -> None:
     # What textstat does with the patterns itself: one more syllable than hyphenation points.
     assert "esketamine" not in _textstat.cmu_dictionary()
