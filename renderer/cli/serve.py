@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -122,9 +123,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     def ready(address: str) -> None:
         print(f"The handout desk is open at {address} (Ctrl-C to stop it)", flush=True)
 
-    try:
+    # Ctrl-C or SIGTERM is how a desk is stopped, not a failure (waitress ends its loop on
+    # either and returns; one arriving during the clean-up is caught here).
+    with contextlib.suppress(KeyboardInterrupt):
         serve(desk, ready)
-    except KeyboardInterrupt:
-        # Ctrl-C or SIGTERM is how a desk is stopped: not a failure.
-        print("renderer: the desk stopped; its uploads were removed", file=sys.stderr)
+    print("renderer: the desk stopped; its uploads were removed", file=sys.stderr)
     return reporter.exit_code

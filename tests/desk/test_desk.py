@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import threading
 import time
@@ -467,3 +468,35 @@ def test_serve_on_another_address_without_a_password_is_a_one_line_usage_error(
     code, out, err = run_cli(["serve", "--host", "0.0.0.0"], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("renderer: --host 0.0.0.0 lets other computers")
+
+
+def test_the_desk_serves_until_sigterm_then_removes_every_upload(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("RENDERER_DESK_PASSWORD", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "renderer", "serve", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert re.fullmatch(
+            r"The handout desk is open at http://127\.0\.0\.1:\d+/ \(Ctrl-C to stop it\)\n", line
+        ), line
+        (folder,) = tmp_path.glob("renderer-desk-*")
+        assert (folder.stat().st_mode & 0o777) == 0o700
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 0
+    assert err == "renderer: the desk stopped; its uploads were removed\n"
+    assert not folder.exists()
