@@ -59,7 +59,10 @@ _SENTENCE_GAP = re.compile(r"[.!?…]['\"’”)\]]*\s+")
 _GAP = re.compile(r"\s+")
 # A printed web address becomes a link (http, https and mailto only): up to white space or
 # markup, without the punctuation that ends the sentence around it.
-_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>\"]+", re.IGNORECASE)
+# A host without a dot ("http://x" in a snippet of markup) is not an address a reader can use.
+_ADDRESS = re.compile(
+    r"(?:https?://[^\s<>\"/.]+\.[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+)", re.IGNORECASE
+)
 _ADDRESS_END = ".,;:!?)]}'’”"
 # Flowables that take no room of their own: what follows a heading is measured past them.
 _NO_ROOM = (CondPageBreak, Spacer, Indenter, FrameBG, BoxMark)
