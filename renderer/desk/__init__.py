@@ -3,7 +3,7 @@
 Staff upload handouts (or paste text), see each article's sections as they will print, pin a
 passage as safety text or not, choose the print and speech options, render, and then open,
 print, play or download what was made, with the readability report. The page works without
-JavaScript; a little script only adds live progress, chapter buttons and printing.
+JavaScript; a little script only adds live progress, chapter jumps and dropping files.
 
 - settings.py: what `renderer serve` was started with (address, limits, the clinic's settings)
 - workspace.py: the private temporary folder, one job per upload, removed after a set time

@@ -194,8 +194,6 @@ def create_app(desk: Desk) -> Flask:
         if response.mimetype == "text/html":
             report = request.endpoint == "files"
             response.headers["Content-Security-Policy"] = REPORT_POLICY if report else PAGE_POLICY
-        if request.endpoint == "files" and response.mimetype == "application/pdf":
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"  # the page's print button frames it
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,5 +1,5 @@
-// The desk without this script works in full: it only adds live progress, chapter buttons that
-// move the player, a print button, and dropping files anywhere on the file box.
+// The desk without this script works in full: it only adds live progress, chapter links that
+// move the player on the page, and dropping files anywhere on the file box.
 "use strict";
 (function () {
   // Progress: ask for the render's status and show it; when every handout is done, show them.
@@ -34,18 +34,6 @@
       player.currentTime = parseFloat(link.getAttribute("data-start")) || 0;
       player.play();
       player.focus();
-    });
-  });
-  // Print: load the PDF out of sight and open the browser's print dialog for it.
-  document.querySelectorAll("button[data-print]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var frame = document.createElement("iframe");
-      frame.className = "visually-hidden";
-      frame.title = "The PDF, for printing";
-      frame.src = button.getAttribute("data-print");
-      frame.addEventListener("load", function () { frame.contentWindow.focus(); frame.contentWindow.print(); });
-      document.body.appendChild(frame);
     });
   });
   // Files dropped anywhere on the file box go to its file input.
