@@ -1,7 +1,7 @@
 """`renderer verify`: prove again, from the files alone, that every output of a rendered tree is
 the one its manifest.json lists and holds every protected passage, and every sentence and heading
 it shows, whole and in order (DESIGN.md), with the very checkers render ran before it wrote them
-(outputs/proof.py: prove_pdf, prove_transcript, prove_audio, prove_book)."""
+(each in its output's package: prove_pdf, prove_transcript, prove_audio, prove_book, prove_epub)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from renderer.errors import UsageError
 from renderer.manifest import (
     BOOK_FOLDER,
     BOOK_NCC,
+    EPUB,
     NAME,
     TRANSCRIPT,
     AudioOutput,
+    EpubOutput,
     Manifest,
     Output,
     PdfOutput,
@@ -25,6 +27,7 @@ from renderer.manifest import (
 from renderer.model import ProtectedPassage, protected_passages
 from renderer.outputs.audio import prove_audio, prove_readable_audio, prove_transcript
 from renderer.outputs.daisy import prove_book
+from renderer.outputs.epub import prove_epub
 from renderer.outputs.files import FileMap
 from renderer.outputs.pdf.check import prove_pdf
 from renderer.outputs.proof import (
@@ -119,6 +122,8 @@ def verify_article(manifest_path: Path) -> tuple[list[Problem], int]:
             article.found(entry.path, prove_pdf(path, entry, expected))
         elif isinstance(entry, AudioOutput):
             article.found(entry.path, prove_audio(path, entry, expected, transcript))
+        elif isinstance(entry, EpubOutput):
+            article.found(entry.path, prove_epub(path, entry, expected))
         elif kind.endswith((".mp3", ".wav")):  # a section of --split-audio
             article.found(entry.path, prove_readable_audio(path, entry.path))
     book = {
@@ -140,10 +145,12 @@ def _check_manifest(article: _Article, recorded: tuple[tuple[ProtectedPassage, s
     audio_format = (manifest.fingerprint.options.get("speech") or {}).get("audio_format", "mp3")
     if "audio" in manifest.formats:
         wanted.add(str(audio_format))
-    if {"audio", "daisy"} & set(manifest.formats):
+    if {"audio", "daisy", "epub"} & set(manifest.formats):
         wanted.add(TRANSCRIPT)
     if "daisy" in manifest.formats:
         wanted.add(BOOK_NCC)
+    if "epub" in manifest.formats:
+        wanted.add(EPUB)
     unlisted = sorted(wanted - set(manifest.outputs))
     article.check(NAME, [f"lists no {kind} output" for kind in unlisted])
     for passage, sha256 in recorded:

@@ -123,8 +123,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         help="a clinic's own TrueType font instead of Atkinson Hyperlegible, which comes with "
         "pip (its bold is found beside it, e.g. Name-Bold.ttf)",
     )
-    render.add_argument("--clinic-name", metavar="NAME", help="printed under the title")
-    render.add_argument("--clinic-phone", metavar="PHONE", help="printed under the title")
+    render.add_argument(
+        "--clinic-name", metavar="NAME", help="printed under the title and in every page's footer"
+    )
+    render.add_argument(
+        "--clinic-phone", metavar="PHONE", help="printed under the title and in every page's footer"
+    )
     render.add_argument(
         "--edition",
         metavar="TEXT",

@@ -10,9 +10,10 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 
-from renderer.errors import OutputError
+from renderer.errors import OutputError, UsageError
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _TOKEN_BYTES = 6
@@ -198,3 +199,17 @@ class FileMap(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._paths)
+
+
+def source_date(source: str | Path) -> str | None:
+    """The date an output carries (yyyy-mm-dd): SOURCE_DATE_EPOCH when set (reproducible builds),
+    else the day the article's file was last changed, so the same article gives the same files
+    on any day; None when neither is known."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        stamp = int(epoch) if epoch else Path(source).stat().st_mtime
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -21,9 +18,9 @@ from reportlab.platypus import BaseDocTemplate, Frame, Indenter, PageTemplate, P
 from reportlab.platypus.flowables import FrameBG
 
 from renderer.config import LargePrintOptions
-from renderer.errors import UsageError
 from renderer.labels import ENGLISH, Wording, wording_for
 from renderer.model import THEMES, Article, Theme
+from renderer.outputs.files import source_date
 from renderer.outputs.fonts import FontSet, resolve_fonts
 from renderer.outputs.pdf.casing import HeadingCase
 from renderer.outputs.pdf.flowables import OPEN_BOX, BoxMark
@@ -242,19 +239,6 @@ def fit_line(shown: str, fonts: FontSet, layout: Layout, room: float | None = No
     return cut + "…" if cut else ""
 
 
-def handout_date(source: str) -> str | None:
-    """The handout's date (yyyy-mm-dd): SOURCE_DATE_EPOCH when set (reproducible builds), else
-    the day the source file was last changed; None when neither is known."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        stamp = int(epoch) if epoch else Path(source).stat().st_mtime
-    except ValueError:
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    except OSError:
-        return None
-    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
-
-
 def build_pdf(article: Article, options: LargePrintOptions, tagged: bool = True) -> PdfResult:
     """Lay out the article as a large-print handout and return the PDF's bytes: a tagged
     PDF/UA-1 file, or (`tagged=False`, for measuring what tagging costs) the same pages
@@ -265,7 +249,7 @@ def build_pdf(article: Article, options: LargePrintOptions, tagged: bool = True)
     wording = wording_for(article.language)
     case = HeadingCase(article)
     builder = Builder(layout, theme, fonts, wording, case)
-    story = builder.front_matter(article, options, handout_date(article.source))
+    story = builder.front_matter(article, options, source_date(article.source))
     for section in article.sections:
         story += builder.section(section)
     title = short_title(article.title, fonts, layout, wording, case)
