@@ -49,11 +49,19 @@ def _chart_summary(sections: Sequence[SectionEntry], target: float) -> str:
 
 def fit(text: str, width: float) -> str:
     """`text` cut with "…" to fit `width` at the chart's font size (the table has it whole)."""
+    # No character is narrower than a unit at this size: a label longer than `width`
+    # characters cannot fit, and a 200,000-character heading is not measured whole.
+    text = text[: int(width) + 1]
     if stringWidth(text, _FONT_NAME, _FONT) <= width:
         return text
-    while text and stringWidth(text + "…", _FONT_NAME, _FONT) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    fits, too_long = 0, len(text)  # the longest prefix that fits with "…", by halving
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if stringWidth(text[:middle] + "…", _FONT_NAME, _FONT) <= width:
+            fits = middle
+        else:
+            too_long = middle
+    return text[:fits].rstrip() + "…"
 
 
 def section_chart(sections: Sequence[SectionEntry], target: float, chart_id: str) -> str:
