@@ -46,9 +46,9 @@ DEFAULT_THEME = "standard"
 FONT_SIZE_RANGE = (16.0, 32.0)  # UKAAF: 16 pt minimum, 18 ideal; above 32 a line holds too little
 DEFAULT_FONT_SIZE = 18.0
 
-FORMATS = ("pdf", "audio", "daisy")
-DEFAULT_FORMATS = ("pdf", "audio")  # a DAISY book is asked for by name
-SPOKEN_FORMATS = ("audio", "daisy")  # the outputs made from one synthesis of the script
+FORMATS = ("pdf", "audio", "daisy", "epub")
+DEFAULT_FORMATS = ("pdf", "audio")  # a DAISY book or an EPUB is asked for by name
+SPOKEN_FORMATS = ("audio", "daisy", "epub")  # the outputs made from one synthesis of the script
 AUDIO_FORMATS = ("mp3", "wav")
 DEFAULT_AUDIO_FORMAT = "mp3"
 RATE_RANGE = (80, 400)

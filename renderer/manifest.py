@@ -31,6 +31,7 @@ NAME = "manifest.json"
 BOOK_FOLDER = "daisy"  # the DAISY book's files are listed as "daisy/ncc.html" ...
 BOOK_NCC = f"{BOOK_FOLDER}/ncc.html"
 TRANSCRIPT = "transcript.txt"
+EPUB = "epub"  # the EPUB 3 talking book: <slug>.epub
 AUDIO_FORMATS = ("mp3", "wav")
 _READ_BLOCK = 1 << 20
 
@@ -134,6 +135,12 @@ class BookOutput(Output):
         }
 
 
+@dataclass(frozen=True)
+class EpubOutput(BookOutput):
+    """The EPUB 3 talking book, one file: its clips' length, its table of contents' entries,
+    the files it holds, and its identifier (the DAISY book's, when both are made)."""
+
+
 def is_whole_audio(kind: str) -> bool:
     """The article's spoken version, not a section's file of --split-audio or a book's clip."""
     return kind in AUDIO_FORMATS
@@ -170,8 +177,8 @@ def output_from_json(kind: str, data: Any) -> Output:
             engine=json_field(data, "engine", str),
             chapters=chapters,
         )
-    if kind == BOOK_NCC:
-        return BookOutput(
+    if kind in (BOOK_NCC, EPUB):
+        return (BookOutput if kind == BOOK_NCC else EpubOutput)(
             *base,
             seconds=json_field(data, "seconds", float),
             headings=json_texts(data, "headings"),
@@ -193,6 +200,8 @@ def family(kind: str) -> str:
         return "pdf"
     if kind.startswith(f"{BOOK_FOLDER}/"):
         return "daisy"
+    if kind == EPUB:
+        return "epub"
     return "audio"  # the audio file, its sections, and the transcript (also made for DAISY)
 
 
@@ -262,7 +271,7 @@ class Fingerprint:
         return {name: self.files_sha256.get(name) for name in names}
 
     def part(self, name: str, engine: bool = True) -> dict[str, Any]:
-        """What the outputs of one format family ("pdf", "audio", "daisy") depend on: the
+        """What the outputs of one format family ("pdf", "audio", "daisy", "epub") depend on: the
         article (its input, pins, the renderer and the cue files that classify it) and that
         family's own options, files and engine. A run that asks for other formats leaves this
         family's files alone when their part is unchanged."""
@@ -278,12 +287,18 @@ class Fingerprint:
             pdf_options = options.get("print") or {}
             return {**common, "print": pdf_options, "font": self._files(pdf_options.get("font"))}
         speech = options.get("speech") or {}
-        return {
+        spoken = {
             **common,
             "speech": speech,
             "engine": self.engine if engine else None,
             "lexicon": self._files(*(speech.get("lexicon_files") or [])),
         }
+        if name == "epub":  # spoken, set in the handout's type, colours and font, published
+            pdf_options = options.get("print") or {}  # by the clinic
+            keys = ("font_size", "line_spacing", "theme", "clinic_name")
+            look = {key: pdf_options.get(key) for key in keys}
+            return {**spoken, "look": look, "font": self._files(pdf_options.get("font"))}
+        return spoken
 
     def current(self, last: Fingerprint, name: str) -> bool:
         """Whether outputs of family `name` made from `last` are what this fingerprint would
@@ -298,7 +313,7 @@ class Fingerprint:
         the kept ones, so the next run asking for all of them skips the article."""
         formats = list(formats)
         engine = self.engine
-        if engine is None and last is not None and {"audio", "daisy"} & set(formats):
+        if engine is None and last is not None and {"audio", "daisy", "epub"} & set(formats):
             engine = last.engine
         return replace(self, options={**self.options, "formats": formats}, engine=engine)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,9 +19,11 @@ from renderer.errors import RendererError, VerificationError
 from renderer.labels import has_wording
 from renderer.loaders import read_input
 from renderer.manifest import (
+    EPUB,
     TRANSCRIPT,
     AudioOutput,
     BookOutput,
+    EpubOutput,
     Fingerprint,
     Manifest,
     Output,
@@ -34,7 +37,7 @@ from renderer.manifest import (
 )
 from renderer.manifest import Chapter as ManifestChapter
 from renderer.manifest import up_to_date as up_to_date_manifest
-from renderer.model import Article, article_from_json, article_to_json
+from renderer.model import THEMES, Article, article_from_json, article_to_json
 from renderer.outputs.audio import (
     AudioFiles,
     Script,
@@ -48,7 +51,9 @@ from renderer.outputs.audio import (
 )
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms, prove_book
+from renderer.outputs.epub import EpubInfo, EpubStyle, lay_out, prove_epub, write_epub
 from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
+from renderer.outputs.fonts import resolve_fonts
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
 from renderer.outputs.pdf.check import prove_pdf, unprintable_chars
@@ -209,8 +214,8 @@ def _voice(article: Article, options: Options, kit: Toolkit) -> tuple[Voice, tup
 
 @dataclass(frozen=True)
 class _Spoken:
-    """The script read once: every spoken output (the audio file, its sections, the DAISY
-    book's MP3s) was written from this one synthesis as it was spoken, each to its staged file;
+    """The script read once: every spoken output (the audio file, its sections, the talking
+    books' MP3s) was written from this one synthesis as it was spoken, each to its staged file;
     what is kept is where each chapter and sentence starts, not the sound."""
 
     script: Script
@@ -220,6 +225,9 @@ class _Spoken:
     audio: str | None = None  # the whole spoken version's file, when "audio" is asked for
     parts: tuple[str, ...] = ()  # --split-audio: each chapter's file
     book_audio: tuple[str, ...] = ()  # the DAISY book's MP3 of each chapter
+    # Each chapter's MP3 as the talking books play it: the DAISY book's staged files, or for an
+    # EPUB alone, files in a scratch folder that go once the EPUB holds them.
+    chapter_mp3s: tuple[Path, ...] = ()
 
 
 def _speak(
@@ -229,6 +237,7 @@ def _speak(
     kit: Toolkit,
     slug: str,
     staging: Staging,
+    scratch: contextlib.ExitStack,
 ) -> tuple[_Spoken, Made]:
     assert kit.engine is not None and kit.lexicon is not None
     script: Script = build_script(article, split_sentences)
@@ -253,24 +262,28 @@ def _speak(
         for number in range(len(titles))
         if "daisy" in options.formats
     )
+    chapter_mp3s = tuple(staging.path(mp3) for mp3 in book)
+    if not chapter_mp3s and "epub" in options.formats:
+        folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="renderer-")))
+        chapter_mp3s = tuple(folder / audio_file(number) for number in range(len(titles)))
     # Each file is written as the script is spoken, so an hour of speech costs no more memory
-    # than a minute; a chapter's MP3 is encoded once for --split-audio and the book alike.
+    # than a minute; a chapter's MP3 is encoded once for --split-audio and the books alike.
     with AudioFiles(kit.engine.sample_rate, tags, titles) as files:
         if audio:
             files.whole(staging.path(audio), fmt)
-        if parts and book and fmt == "mp3":
-            pairs = zip(parts, book, strict=True)
-            files.sections([(staging.path(p), staging.path(b)) for p, b in pairs], fmt)
+        if parts and chapter_mp3s and fmt == "mp3":
+            pairs = zip(parts, chapter_mp3s, strict=True)
+            files.sections([(staging.path(p), mp3) for p, mp3 in pairs], fmt)
         else:
             if parts:
                 files.sections([(staging.path(part),) for part in parts], fmt)
-            if book:
-                files.sections([(staging.path(mp3),) for mp3 in book], "mp3")
+            if chapter_mp3s:
+                files.sections([(mp3,) for mp3 in chapter_mp3s], "mp3")
         speech = synthesise(script, kit.engine, kit.lexicon, options.speech.rate, files)
         files.finish(speech)
     name = file_name(slug, TRANSCRIPT)
     staging.write(name, transcript.encode("utf-8"))
-    spoken = _Spoken(script, transcript, speech, voice, audio, parts, book)
+    spoken = _Spoken(script, transcript, speech, voice, audio, parts, book, chapter_mp3s)
     return spoken, Made({TRANSCRIPT: Output(*_described(staging, name))}, warnings, checks)
 
 
@@ -322,6 +335,20 @@ def _book_date(source: Path) -> str:
     return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
 
 
+def _book_identifier(spoken: _Spoken, options: Options, kit: Toolkit) -> str:
+    """The talking books' identifier: the same words, voice, rate and engine give the same one,
+    so a player that keeps its place by identifier finds it again after a re-render that
+    changed nothing it hears (and the DAISY book and the EPUB of one render share it)."""
+    assert kit.engine is not None
+    heard = [spoken.transcript, spoken.voice.id, options.speech.rate, kit.engine.description]
+    return f"renderer-{sha256_hex(json_bytes(heard))[:24]}"
+
+
+def _narrator(spoken: _Spoken, kit: Toolkit) -> str:
+    assert kit.engine is not None
+    return f"{spoken.voice.name} ({kit.engine.description}), synthetic speech"
+
+
 def _daisy(
     article: Article,
     spoken: _Spoken,
@@ -332,17 +359,14 @@ def _daisy(
 ) -> Made:
     assert kit.engine is not None
     clinic = options.print.clinic_name
-    # The same words, voice, rate and engine give the same identifier, so a player that keeps
-    # its place by identifier finds it again after a re-render that changed nothing it hears.
-    heard = [spoken.transcript, spoken.voice.id, options.speech.rate, kit.engine.description]
     info = BookInfo(
         title=article.title,
         language=article.language,
-        identifier=f"renderer-{sha256_hex(json_bytes(heard))[:24]}",
+        identifier=_book_identifier(spoken, options, kit),
         date=_book_date(Path(article.source)),
         creator=clinic or "Unknown",
         publisher=clinic or CREATOR,
-        narrator=f"{spoken.voice.name} ({kit.engine.description}), synthetic speech",
+        narrator=_narrator(spoken, kit),
         generator=CREATOR,
     )
     mp3s = [staging.staged(name) for name in spoken.book_audio]
@@ -367,6 +391,50 @@ def _daisy(
         for name, kind in names.items()
     }
     return Made(outputs, (), checks)
+
+
+def _epub(
+    article: Article,
+    spoken: _Spoken,
+    expected: Expected,
+    options: Options,
+    kit: Toolkit,
+    slug: str,
+    staging: Staging,
+) -> Made:
+    """The EPUB 3 talking book: the article's text in the handout's type, colours and font,
+    read aloud from the chapters' MP3s that _speak wrote (the DAISY book's, when it is made)."""
+    look = options.print
+    text = lay_out(article, spoken.script, spoken.speech, spoken.chapter_mp3s)
+    font = resolve_fonts(look.font).primary  # the PDF's: Atkinson Hyperlegible unless a clinic's
+    style = EpubStyle(
+        look.font_size,
+        look.line_spacing,
+        THEMES[look.theme],
+        font.name,
+        font.regular.path,
+        font.bold.path,
+    )
+    info = EpubInfo(
+        title=text.title,
+        language=article.language,
+        identifier=_book_identifier(spoken, options, kit),
+        date=_book_date(Path(article.source)),
+        publisher=look.clinic_name or CREATOR,
+        narrator=_narrator(spoken, kit),
+        generator=CREATOR,
+    )
+    name = file_name(slug, EPUB)
+    files = write_epub(staging.path(name), text, info, style, spoken.chapter_mp3s)
+    entry = EpubOutput(
+        *_described(staging, name),
+        seconds=text.ms / 1000,
+        headings=text.headings,
+        files=files,
+        identifier=info.identifier,
+    )
+    checks = _proven(prove_epub(staging.staged(name), entry, expected), article.source, "the EPUB")
+    return Made({EPUB: entry}, (), checks)
 
 
 def _analysis_warnings(article: Article) -> list[str]:
@@ -442,16 +510,18 @@ def render_file(
             "footer and spoken announcements are in English"
         )
     made: list[Made] = []
-    with Staging(folder) as staging:
+    with Staging(folder) as staging, contextlib.ExitStack() as scratch:
         if "pdf" in options.formats:
             made.append(_pdf(article, expected, options, slug, staging))
         if options.speaks:
-            spoken, said = _speak(article, expected, options, kit, slug, staging)
+            spoken, said = _speak(article, expected, options, kit, slug, staging, scratch)
             made.append(said)
             if "audio" in options.formats:
                 made.append(_audio(article, spoken, expected, options, kit, staging))
             if "daisy" in options.formats:
                 made.append(_daisy(article, spoken, expected, options, kit, staging))
+            if "epub" in options.formats:
+                made.append(_epub(article, spoken, expected, options, kit, slug, staging))
         staging.commit()
     outputs = {kind: entry for m in made for kind, entry in m.outputs.items()}
     made_families = {family(kind) for kind in outputs}
