@@ -22,6 +22,7 @@ from pathlib import Path
 import lameenc
 from timing import best
 
+from renderer.analysis.article import analyse
 from renderer.analysis.sentences import split_sentences
 from renderer.config import DEFAULT_RATE, Options
 from renderer.loaders import find_inputs
@@ -39,7 +40,6 @@ from renderer.outputs.audio import (
 )
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.speech import SpeechEngine, open_engine
-from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[1]
 RATE = DEFAULT_RATE

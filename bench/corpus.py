@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.model import Article, SectionKind, comparable_text, protected_passages
-from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

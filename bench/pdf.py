@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from timing import best
 
+from renderer.analysis.article import analyse
 from renderer.config import LargePrintOptions, Options
 from renderer.loaders import find_inputs
 from renderer.model import Article, protected_passages
@@ -33,7 +34,6 @@ from renderer.outputs.proof import (
     shown_as,
     unprintable_chars,
 )
-from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[1]
 ROUNDS = 5

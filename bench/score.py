@@ -15,10 +15,10 @@ from pathlib import Path
 
 import textstat
 
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.loaders import find_inputs, load_article
-from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[1]
 ROUNDS = 5

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import FIXTURES
+from renderer.analysis.article import analyse
 from renderer.config import Options
 from renderer.model import SectionKind, protected_passages
-from renderer.pipeline import analyse
 
 
 def test_cp1252_leaflet() -> None:

@@ -29,12 +29,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from conftest import assert_outputs_match_manifests, run_cli
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.model import comparable_text, protected_passages
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER, resolve_fonts
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
-from renderer.pipeline import analyse
 
 CUES = load_cues()
 OUT = Path("out")

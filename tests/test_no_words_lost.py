@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.loaders.repair import repair_text
 from renderer.model import Article, SectionKind
-from renderer.pipeline import analyse
 
 CUES = load_cues()
 _WORD = re.compile(r"\w+")

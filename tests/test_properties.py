@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import LargePrintOptions, Options
@@ -27,7 +28,6 @@ from renderer.outputs.proof import (
     missing_passages,
     pdf_pages,
 )
-from renderer.pipeline import analyse
 
 CUES = load_cues()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,8 +14,13 @@ CORPUS = REPO.parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "labels.json").is_file(), reason="../shared/corpus is not beside the repository"
 )
-sys.path.insert(0, str(REPO / "bench"))
-import corpus  # noqa: E402  (bench/corpus.py: the one place that judges the corpus)
+# bench/corpus.py, the one place that judges the corpus, loaded by its path: putting bench/ on
+# sys.path would shadow the tests' own modules of the same name (engines).
+_spec = importlib.util.spec_from_file_location("corpus", REPO / "bench" / "corpus.py")
+assert _spec is not None and _spec.loader is not None
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules["corpus"] = corpus  # its dataclasses look their module up
+_spec.loader.exec_module(corpus)
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
+from renderer.analysis.article import analyse
 from renderer.config import Options
 from renderer.model import Article, protected_passages
-from renderer.pipeline import analyse
 
 LEAFLETS = sorted((FIXTURES / "languages").iterdir())
 

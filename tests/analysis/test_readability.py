@@ -15,6 +15,7 @@ import pytest
 import textstat
 
 from renderer.analysis import _textstat, readability
+from renderer.analysis.article import analyse
 from renderer.analysis.readability import (
     RELIABLE_MIN_WORDS,
     ease_to_grade,
@@ -35,7 +36,6 @@ from renderer.model import (
     SectionKind,
     article_to_json,
 )
-from renderer.pipeline import analyse
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from renderer.analysis.article import analyse
 from renderer.analysis.review import check_these, pins_path
 from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.errors import ConfigError, InputError
 from renderer.model import Article, Block, BlockKind, Section, SectionKind, article_to_json
-from renderer.pipeline import Toolkit, analyse, render_file, up_to_date
+from renderer.pipeline import Toolkit, render_file, up_to_date
 from renderer.report import ArticleOutcome, summarise, write_reports
 
 CUES = load_cues()

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from renderer.analysis.article import analyse
 from renderer.config import Options
 from renderer.model import article_to_json
-from renderer.pipeline import analyse, render_file
+from renderer.pipeline import render_file
 
 WRAPPED = (
     "Leaflet for patients\n\n"

@@ -11,6 +11,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from conftest import CONTENT, FIXTURES, RATE, SEEDS, RecordingEngine
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.analysis.sentences import split_sentences
 from renderer.config import LargePrintOptions, Options, SpeechOptions
@@ -42,7 +43,7 @@ from renderer.outputs.audio.encode import _ENCODE_BLOCK
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import missing_passages
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
-from renderer.pipeline import Toolkit, analyse, render_file
+from renderer.pipeline import Toolkit, render_file
 
 LEXICON = load_lexicon()
 CUES = load_cues()

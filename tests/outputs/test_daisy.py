@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from conftest import RATE, RecordingEngine, run_cli
+from renderer.analysis.article import analyse
 from renderer.analysis.sentences import split_sentences
 from renderer.config import Options, SpeechOptions, parse_formats
 from renderer.errors import UsageError
@@ -33,7 +34,7 @@ from renderer.outputs.audio import AudioFiles, Speech, Tags, build_script, synth
 from renderer.outputs.daisy import NCC, TEXT, BookInfo, audio_file, build_book, check_book
 from renderer.outputs.lexicon import load_lexicon
 from renderer.outputs.proof import missing_passages
-from renderer.pipeline import Toolkit, analyse, render_file
+from renderer.pipeline import Toolkit, render_file
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 INFO = BookInfo(

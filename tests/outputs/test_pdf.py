@@ -24,6 +24,7 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
 from conftest import CONTENT, FIXTURES, REPO, SEEDS, run_cli
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.cli import main
 from renderer.config import LargePrintOptions, Options
@@ -40,7 +41,7 @@ from renderer.model import (
 from renderer.outputs import fonts
 from renderer.outputs.pdf import MIN_MARGIN, PdfResult, build_pdf
 from renderer.outputs.proof import body_text, missing_passages, pdf_pages
-from renderer.pipeline import Toolkit, analyse, render_file
+from renderer.pipeline import Toolkit, render_file
 
 CUES = load_cues()
 KIT = Toolkit(CUES)

@@ -23,6 +23,7 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import _FBGBag
 
 from conftest import CONTENT, FIXTURES, REPO, SEEDS
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import LargePrintOptions, Options
 from renderer.manifest import PdfOutput
@@ -31,7 +32,6 @@ from renderer.outputs.pdf import HeadingCase, build_pdf, sentence_case
 from renderer.outputs.pdf.check import _marked_text, prove_pdf, tagged_text
 from renderer.outputs.pdf.tags import TaggingCanvas, TaggingError
 from renderer.outputs.proof import Expected, Findings, body_text, pdf_pages
-from renderer.pipeline import analyse
 
 CUES = load_cues()
 VERAPDF = REPO.parent / "shared" / "tools" / "verapdf" / "check-pdfua"

@@ -13,6 +13,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import CONTENT, FIXTURES, RecordingEngine
+from renderer.analysis.article import analyse
 from renderer.analysis.sections import load_cues
 from renderer.config import LargePrintOptions, Options
 from renderer.errors import VerificationError
@@ -43,7 +44,7 @@ from renderer.outputs.proof import (
     shown_as,
     unprintable_chars,
 )
-from renderer.pipeline import Toolkit, analyse, render_file
+from renderer.pipeline import Toolkit, render_file
 
 CUES = load_cues()
 FOOTER = "Handout · "

@@ -224,8 +224,8 @@ def test_render_audio_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[s
     transcript = (folder / "ketamine-therapy.transcript.txt").read_text("utf-8")
     words = len(transcript.split())
     assert 0.8 * words / 160 * 60 < mp3.info.length < 1.6 * words / 160 * 60
+    from renderer.analysis.article import analyse
     from renderer.config import Options
-    from renderer.pipeline import analyse
 
     article = analyse(source, Options())
     chapters = read_audio(data, "mp3").chapters
