@@ -4,10 +4,8 @@ prove, write."""
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from renderer.analysis.article import analyse
@@ -52,7 +50,7 @@ from renderer.outputs.audio import (
 from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
 from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms, prove_book
 from renderer.outputs.epub import EpubInfo, EpubStyle, lay_out, prove_epub, write_epub
-from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text
+from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text, source_date
 from renderer.outputs.fonts import resolve_fonts
 from renderer.outputs.lexicon import Lexicon, load_lexicon
 from renderer.outputs.pdf import build_pdf, sentence_case
@@ -248,7 +246,7 @@ def _speak(
     kit.engine.configure(voice.id, options.speech.rate)
     # The tags name the clinic that made the recording, and the title as the PDF shows it.
     creator = options.print.clinic_name or CREATOR
-    tags = Tags(sentence_case(article.title), creator, article.language)
+    tags = Tags(sentence_case(article.title, article), creator, article.language)
     fmt = options.speech.audio_format
     titles = [chapter.title for chapter in script.chapters]
     audio = file_name(slug, fmt) if "audio" in options.formats else None
@@ -325,14 +323,8 @@ def _audio(
 
 
 def _book_date(source: Path) -> str:
-    """The book's dc:date: SOURCE_DATE_EPOCH when set (reproducible builds), else the day the
-    article was last changed, so the same article gives the same book on any day."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        stamp = int(epoch) if epoch else source.stat().st_mtime
-    except (ValueError, OSError):
-        stamp = 0
-    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
+    """A book's dc:date, as every output dates itself (files.source_date); a book must have one."""
+    return source_date(source) or "1970-01-01"
 
 
 def _book_identifier(spoken: _Spoken, options: Options, kit: Toolkit) -> str:
