@@ -45,6 +45,7 @@ examples:
   renderer render folleto.md --formats audio --voice es --lexicon clinic-words.toml
   renderer render prospecto.html     in the page's language (lang="es-MX"): labels, voice, cues
   renderer render leaflet.md --formats pdf,audio,daisy   adds a DAISY 2.02 book in <slug>/daisy/
+  renderer render leaflet.md --formats pdf,epub   adds <slug>.epub, to read and hear on a phone
   renderer render handouts/ --jobs 4 --force      render all again, four at a time
   renderer render --config clinic.toml            defaults from this file instead of ./renderer.toml
   renderer render handout.docx --page-size A4     a Word handout; choices in any case
@@ -95,7 +96,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         "--formats",
         metavar="LIST",
         help="outputs to write, comma-separated: pdf, audio, daisy (a DAISY 2.02 talking book "
-        "in <slug>/daisy/) (default: pdf,audio)",
+        "in <slug>/daisy/), epub (an EPUB 3 talking book, <slug>.epub: large print read aloud "
+        "with each sentence lit) (default: pdf,audio)",
     )
     render.add_argument(
         "--page-size",
