@@ -205,9 +205,9 @@ def test_choices_are_taken_in_any_case_and_kept_in_lower_case(
         (["--theme", "neon"], "--theme must be one of standard, cream, high-contrast, not 'neon'"),
         (
             ["--formats", "pdf,Video"],
-            "--formats must be one or more of pdf, audio, daisy, not 'Video'",
+            "--formats must be one or more of pdf, audio, daisy, epub, not 'Video'",
         ),
-        (["--formats", ","], "--formats must be one or more of pdf, audio, daisy, not ','"),
+        (["--formats", ","], "--formats must be one or more of pdf, audio, daisy, epub, not ','"),
         (["--audio-format", "ogg"], "--audio-format must be one of mp3, wav, not 'ogg'"),
         (["--font-size", "12"], "--font-size must be between 16 and 32 pt, not 12"),
         (["--rate", "1000"], "--rate must be between 80 and 400 words a minute, not 1000"),

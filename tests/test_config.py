@@ -102,7 +102,7 @@ def test_options_built_in_code_keep_their_keywords_and_are_checked() -> None:
         (lambda: SpeechOptions(rate=150.0), "--rate must be a whole number, not 150"),
         (lambda: SpeechOptions(voice=" "), "--voice must be text, not ' '"),
         (lambda: Options(cue_files=("a.toml", "")), "--cues must be a list of file names"),
-        (lambda: Options(formats=()), "--formats must be one or more of pdf, audio, daisy"),
+        (lambda: Options(formats=()), "--formats must be one or more of pdf, audio, daisy, epub"),
         (lambda: RunOptions(timeout=float("inf") * 0), "--timeout must be more than 0 seconds"),
         (lambda: SpeechOptions(split="yes"), "--split-audio must be true or false, not 'yes'"),
     ],
