@@ -202,6 +202,94 @@ def _english_clock(hour: int, minute: int, half: str) -> str:
     return f"{words} {half}".strip()
 
 
+# Month names and how a date is said, per language: numeric dates read as a person reads them
+# ("2024-03-05" is not "twenty twenty-four minus three minus five").
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+}
+# The sign of an international number ("+44"), said before its digits.
+_PLUS = {"en": "plus", "es": "más", "pt": "mais", "fr": "plus", "de": "plus"}
+# English writers in the United States put the month first (3/5/2024 is March fifth); everyone
+# else here writes the day first. A part over 12 settles it either way.
+_MONTH_FIRST = ("en", "en-us", "en_us")
+
+
+# German says the day after "am", "vom", "zum" ... in the dative: "am fünften März".
+_DE_DATIVE = re.compile(r"\b(?:am|vom|zum|seit dem|ab dem|bis zum)\s+$", re.IGNORECASE)
+
+
+def _say_date(year: int, month: int, day: int, language: str, before: str = "") -> str:
+    code = rules_for(language).language
+    name = _MONTHS[code].split()[month - 1]
+    said_year = str(num2words(year, lang=code, to="year")).replace(",", "")
+    if code == "en":
+        return f"{name} {num2words(day, lang='en', to='ordinal')}, {said_year}"
+    if code == "de":  # "der fünfte März" (5. März), "am fünften März"
+        ordinal = str(num2words(day, lang="de", to="ordinal"))
+        if _DE_DATIVE.search(before):
+            return f"{ordinal}n {name} {said_year}"
+        return f"der {ordinal} {name} {said_year}"
+    first = {"fr": "premier", "pt": "primeiro"}.get(code) if day == 1 else None
+    said_day = first or _cardinal(day, code)
+    if code == "fr":
+        return f"{said_day} {name} {said_year}"
+    return f"{said_day} de {name} de {said_year}"  # es, pt
+
+
+_ISO_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-]|\.\d)")
+_WRITTEN_DATE = re.compile(r"(?<![\w./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\w/-]|\.\d)")
+_MONTH_NAMES = "|".join(_MONTHS["en"].split())
+_ENGLISH_DAY = re.compile(
+    rf"\b({_MONTH_NAMES})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)|\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH_NAMES})\b"
+)
+
+
+def _dates(text: str, language: str) -> str:
+    """Dates in words: "2024-03-05", "05/03/2024" (day or month first as the language writes
+    it), and in English "March 5" and "5 March" with the day as an ordinal."""
+
+    def valid(year: int, month: int, day: int) -> bool:
+        return 1 <= month <= 12 and 1 <= day <= 31 and 1000 <= year <= 2999
+
+    def iso(match: re.Match[str]) -> str:
+        year, month, day = (int(g) for g in match.groups())
+        if not valid(year, month, day):
+            return match.group()
+        return _say_date(year, month, day, language, match.string[: match.start()])
+
+    def written(match: re.Match[str]) -> str:
+        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        month_first = language.lower() in _MONTH_FIRST
+        if first > 12:
+            month_first = False
+        elif second > 12:
+            month_first = True
+        month, day = (first, second) if month_first else (second, first)
+        if not valid(year, month, day):
+            return match.group()
+        return _say_date(year, month, day, language, match.string[: match.start()])
+
+    text = _ISO_DATE.sub(iso, text)
+    text = _WRITTEN_DATE.sub(written, text)
+    if rules_for(language).language != "en":
+        return text
+
+    def english(match: re.Match[str]) -> str:
+        if match.group(1):
+            day = int(match.group(2))
+            said = num2words(day, lang="en", to="ordinal")
+            return f"{match.group(1)} {said}" if 1 <= day <= 31 else match.group()
+        day = int(match.group(3))
+        said = num2words(day, lang="en", to="ordinal")
+        return f"the {said} of {match.group(4)}" if 1 <= day <= 31 else match.group()
+
+    return _ENGLISH_DAY.sub(english, text)
+
+
 RULES: dict[str, SpeechRules] = {
     "en": SpeechRules(
         language="en",
@@ -515,7 +603,8 @@ def _digits(group: str, rules: SpeechRules) -> str:
 def _dialled_words(number: str, rules: SpeechRules) -> str:
     """Digit by digit, a comma (a short pause) between the written groups; letters spelled."""
     groups = re.findall(r"\d+|[A-Z]+", number)
-    return ", ".join(_digits(g, rules) if g.isdigit() else _spell(g) for g in groups)
+    said = ", ".join(_digits(g, rules) if g.isdigit() else _spell(g) for g in groups)
+    return f"{_PLUS[rules.language]} {said}" if number.lstrip("( ").startswith("+") else said
 
 
 def _is_dialled(number: str, called: bool, unit_follows: bool, rules: SpeechRules) -> bool:
@@ -746,6 +835,7 @@ def normalise(text: str, language: str) -> str:
     spoken = _MARKUP.sub(" ", text)
     spoken = _addresses(spoken, rules)
     spoken = _tokens(spoken, rules)
+    spoken = _dates(spoken, language)
     spoken = _dialled(spoken, rules)
     spoken = _numbers(spoken, rules)
     spoken = _acronyms(spoken, rules)

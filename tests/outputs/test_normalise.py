@@ -146,6 +146,42 @@ def test_other_languages(language: str, text: str, spoken: str) -> None:
     assert say(text, language) == spoken
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # an ISO date is unambiguous in every language
+        ("en", "Updated 2024-03-05.", "Updated March fifth, twenty twenty-four."),
+        ("es", "Revisado el 2024-03-05.", "Revisado el cinco de marzo de dos mil veinticuatro."),
+        ("fr", "Mis à jour le 2024-03-01.", "Mis à jour le premier mars deux mille vingt-quatre."),
+        ("pt", "Em 2024-03-01.", "Em primeiro de março de dois mil e vinte e quatro."),
+        ("de", "Stand 2024-03-05", "Stand der fünfte März zweitausendvierundzwanzig"),
+        ("de", "am 05.03.2024", "am fünften März zweitausendvierundzwanzig"),
+        # day or month first as the language writes it; a part over 12 settles it
+        ("en", "on 3/5/2024", "on March fifth, twenty twenty-four"),
+        ("en-GB", "on 3/5/2024", "on May third, twenty twenty-four"),
+        ("en", "on 31/12/2024", "on December thirty-first, twenty twenty-four"),
+        ("es", "el 05/03/2024", "el cinco de marzo de dos mil veinticuatro"),
+        # English days written with the month: ordinals
+        ("en", "From March 5 to 5 April.", "From March fifth to the fifth of April."),
+        # a range of doses is not a date
+        ("en", "Take 2-4 mg.", "Take two to four milligrams."),
+        # an international number says its sign
+        (
+            "en",
+            "Call +44 20 7946 0958.",
+            "Call plus four four, two zero, seven nine four six, zero nine five eight.",
+        ),
+        (
+            "es",
+            "Llame al +34 91 123 45 67.",
+            "Llame al más tres cuatro, nueve uno, uno dos tres, cuatro cinco, seis siete.",
+        ),
+    ],
+)
+def test_dates_and_international_numbers(language: str, text: str, spoken: str) -> None:
+    assert say(text, language) == spoken
+
+
 def test_the_clinic_lexicon_applies_last(tmp_path: Path) -> None:
     clinic = tmp_path / "clinic.toml"
     clinic.write_text(
