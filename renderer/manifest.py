@@ -287,15 +287,17 @@ class Fingerprint:
             pdf_options = options.get("print") or {}
             return {**common, "print": pdf_options, "font": self._files(pdf_options.get("font"))}
         speech = options.get("speech") or {}
+        pdf_options = options.get("print") or {}
         spoken = {
             **common,
             "speech": speech,
             "engine": self.engine if engine else None,
             "lexicon": self._files(*(speech.get("lexicon_files") or [])),
+            # the clinic names itself as the recording's artist and the books' publisher
+            "clinic": pdf_options.get("clinic_name"),
         }
-        if name == "epub":  # spoken, set in the handout's type, colours and font, published
-            pdf_options = options.get("print") or {}  # by the clinic
-            keys = ("font_size", "line_spacing", "theme", "clinic_name")
+        if name == "epub":  # spoken, and set in the handout's type, colours and font
+            keys = ("font_size", "line_spacing", "theme")
             look = {key: pdf_options.get(key) for key in keys}
             return {**spoken, "look": look, "font": self._files(pdf_options.get("font"))}
         return spoken
@@ -379,6 +381,11 @@ class Manifest:
     def book(self) -> BookOutput | None:
         entry = self.outputs.get(BOOK_NCC)
         return entry if isinstance(entry, BookOutput) else None
+
+    @property
+    def epub(self) -> EpubOutput | None:
+        entry = self.outputs.get(EPUB)
+        return entry if isinstance(entry, EpubOutput) else None
 
     def to_json(self) -> dict[str, Any]:
         return {

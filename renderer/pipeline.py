@@ -145,6 +145,11 @@ class RenderResult:
         return len(entry.headings) if entry else None
 
     @property
+    def epub_headings(self) -> int | None:
+        entry = self.manifest.epub
+        return len(entry.headings) if entry else None
+
+    @property
     def voice(self) -> str | None:
         entry = self.manifest.audio
         return entry.voice if entry else None

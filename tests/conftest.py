@@ -144,7 +144,7 @@ def rendered_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from renderer.cli import main
 
     code = main(
-        ["render", str(CONTENT), str(SEEDS), "-o", str(out), "--formats", "pdf,audio,daisy"]
+        ["render", str(CONTENT), str(SEEDS), "-o", str(out), "--formats", "pdf,audio,daisy,epub"]
     )
     assert code == 0, "rendering content/ and the seeds failed"
     return out

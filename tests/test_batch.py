@@ -173,7 +173,7 @@ def test_content_and_seeds_end_to_end_then_verify(
     report = json.loads((rendered_tree / "report.json").read_text("utf-8"))
     assert report["totals"]["rendered"] == len(report["articles"]) >= 5
     for entry in report["articles"]:
-        assert {"pdf", "mp3", "transcript.txt", "daisy/ncc.html"} <= set(entry["outputs"])
+        assert {"pdf", "mp3", "transcript.txt", "daisy/ncc.html", "epub"} <= set(entry["outputs"])
     code, stdout, stderr = run_cli(["verify", str(rendered_tree)], capsys)
     assert code == 0 and stderr == "" and "Verified" in stdout
 

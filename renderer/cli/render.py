@@ -215,6 +215,8 @@ def _summary(result: RenderResult) -> str:
         parts.append(f"audio {minutes}:{seconds:02d} read by {result.voice}")
     if result.book_headings is not None:
         parts.append(f"DAISY book of {result.book_headings} headings")
+    if result.epub_headings is not None:
+        parts.append(f"EPUB of {result.epub_headings} headings")
     return "; ".join(parts)
 
 
