@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from renderer.labels import Wording, wording_for
+from renderer.manifest import BookOutput
 from renderer.model import (
     Article,
     Block,
@@ -231,3 +232,16 @@ def _first_lost(unit: str, haystack: str, position: int, shown: Callable[[str], 
             return sentence
         position = found + len(needle)
     return unit
+
+
+def book_claims(
+    headings: Sequence[str], total_ms: int, entry: BookOutput, contents: str = "headings"
+) -> list[str]:
+    """What a talking book read back says against its manifest entry: its headings (`contents`
+    names them as the book does) and the length of its clips."""
+    problems = []
+    if list(headings) != list(entry.headings):
+        problems.append(f"{contents} {list(headings)}, the manifest says {list(entry.headings)}")
+    if abs(total_ms / 1000 - entry.seconds) > 0.001:
+        problems.append(f"{total_ms / 1000:.3f} s of clips, the manifest says {entry.seconds} s")
+    return problems

@@ -23,7 +23,7 @@ from renderer.outputs.daisy.standard import (
     milliseconds,
 )
 from renderer.outputs.files import FileMap
-from renderer.outputs.proof import Expected, Findings
+from renderer.outputs.proof import Expected, Findings, book_claims
 from renderer.outputs.speech import SpeechError
 
 _NPT = re.compile(r"npt=(\d+(?:\.\d+)?)s")
@@ -278,16 +278,7 @@ def prove_book(
     found.add(check.problems)
     if entry is None:
         return found
-    problems = []
-    if list(check.headings) != list(entry.headings):
-        problems.append(
-            f"headings {list(check.headings)}, the manifest says {list(entry.headings)}"
-        )
-    if abs(check.total_ms / 1000 - entry.seconds) > 0.001:
-        problems.append(
-            f"{check.total_ms / 1000:.3f} s of clips, the manifest says {entry.seconds} s"
-        )
-    found.add(problems)
+    found.add(book_claims(check.headings, check.total_ms, entry))
     passed = not found.problems
     found.text_holds(expected, expected.text.spoken, check.text, "daisy")
     if passed and not found.problems:

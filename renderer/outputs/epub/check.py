@@ -45,6 +45,7 @@ from renderer.outputs.proof import (
     Expected,
     Findings,
     TextRun,
+    book_claims,
     complete_text_problems,
     missing_passages,
 )
@@ -443,15 +444,7 @@ def prove_epub(path: Path, entry: EpubOutput | None, expected: Expected) -> Find
     check = check_epub(path)
     found.add(check.problems)
     if entry is not None:
-        problems = []
-        if list(check.headings) != list(entry.headings):
-            problems.append(
-                f"its contents list {list(check.headings)}, the manifest says {list(entry.headings)}"
-            )
-        if abs(check.total_ms / 1000 - entry.seconds) > 0.001:
-            problems.append(
-                f"{check.total_ms / 1000:.3f} s of clips, the manifest says {entry.seconds} s"
-            )
+        problems = book_claims(check.headings, check.total_ms, entry, "its contents list")
         if check.identifier != entry.identifier:
             problems.append(
                 f"its identifier is {check.identifier!r}, the manifest says {entry.identifier!r}"
