@@ -12,11 +12,10 @@ lower-casing lost, and left no heading in capitals.
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
 import re
 from collections import Counter
 
+from renderer.analysis.readability import in_english_dictionary
 from renderer.model import Article, is_all_caps
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
@@ -24,18 +23,6 @@ _OPENERS = " \t\"'“‘«([¿¡"
 _ENDS = ".!?:;•\n\r"
 # "Dr. Smith": a title's full stop does not start a sentence.
 _TITLE = re.compile(r"\b[A-Z][a-z]{0,3}\.$")
-
-
-@functools.cache
-def _english_words() -> frozenset[str]:
-    """The words of the CMU Pronouncing Dictionary (the table the readability scores use)."""
-    table = importlib.resources.files("renderer.analysis") / "cmudict-syllables.txt"
-    words = set()
-    with table.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line and not line.startswith("#"):
-                words.add(line.split(maxsplit=1)[0])
-    return frozenset(words)
 
 
 class HeadingCase:
@@ -63,7 +50,7 @@ class HeadingCase:
         if seen:
             # The article's most frequent spelling inside a sentence; a tie goes to lower case.
             return max(seen.items(), key=lambda item: (item[1], item[0].islower()))[0]
-        if self.language == "en" and word.lower() in _english_words():
+        if self.language == "en" and in_english_dictionary(word.lower()):
             return word.lower()
         return word
 
