@@ -3,13 +3,17 @@ written here) or a WAV with cue points, for the whole and for each chapter.
 
 Nothing here holds the spoken version whole: the PCM reaches lame a block at a time, and what
 is known only at the end (the chapters' times, a WAV's sizes) is written into the file's head
-afterwards, in place of a placeholder of the same size."""
+afterwards, in place of a placeholder of the same size. lame encodes on a thread of its own
+while the engine goes on speaking (both run outside the GIL), so a machine with a core to spare
+makes the MP3 in the time the speech takes; the bytes are the same as encoded in turn."""
 
 from __future__ import annotations
 
 import io
+import queue
 import shutil
 import struct
+import threading
 import wave
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -23,6 +27,9 @@ from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
 MP3_BITRATE = 64  # kbit/s CBR mono: clear speech at 22,050 Hz, 0.5 MB a minute, what players expect
 MP3_QUALITY = 5  # lame's algorithm quality (2 best .. 7 fast): 5 encodes 300 s in under 1 s
 _ENCODE_BLOCK = 1 << 20  # bytes of PCM handed to lame at a time (a whole number of samples)
+# Blocks waiting for lame's thread: one, so that a file holds at most three blocks at once (one
+# filling, one waiting, one being encoded) and speech waits when lame falls behind.
+_WAITING_BLOCKS = 1
 # lame puts 576 samples of encoder delay and the decoder 529 before the first sample (measured:
 # a click at sample 22,050 decodes at 22,050 + 1,105), so chapter times are shifted by that.
 LAME_DELAY = 1105
@@ -64,6 +71,9 @@ class AudioWriter(Protocol):
 
     def finish(self, chapters: Sequence[Chapter] = ()) -> None: ...
 
+    def close(self) -> None:
+        """Stop writing, unfinished (a failed synthesis): nothing more goes to the file."""
+
 
 class Mp3Writer:
     """CBR mono MP3 behind an ID3v2.3 tag: title, creator, language, and a CHAP per chapter
@@ -71,7 +81,12 @@ class Mp3Writer:
 
     The tag comes first in the file but the chapters' times are known only at the end: it is
     written with the chapters' titles and no times, and written again over itself by `finish`
-    (the times take the same four bytes whatever they are)."""
+    (the times take the same four bytes whatever they are).
+
+    lame encodes the blocks, in order, on a thread of its own (lameenc lets go of the GIL while
+    it encodes, as ctypes does while espeak speaks): the MP3 of an hour of speech is no longer
+    made after the speech but while it is spoken. Only that thread writes to the file until
+    `finish` or `close` has waited for it; what it raised is raised by the next call here."""
 
     def __init__(
         self, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
@@ -93,22 +108,56 @@ class Mp3Writer:
         # The PCM comes a sentence at a time: it waits here until it makes a whole block.
         self._pending = bytearray()
         self._encoded = False
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(_WAITING_BLOCKS)
+        self._thread: threading.Thread | None = None  # started by the first whole block
+        self._failed: BaseException | None = None  # what lame or the file raised on the thread
+        self._abandoned = False
 
     def write(self, frames: bytes) -> None:
+        self._raise_failure()
         self._pending += frames
         if len(self._pending) >= _ENCODE_BLOCK:
             whole = len(self._pending) - len(self._pending) % _ENCODE_BLOCK
             view = memoryview(self._pending)
             try:
                 for start in range(0, whole, _ENCODE_BLOCK):
-                    block = bytes(view[start : start + _ENCODE_BLOCK])  # lame takes bytes alone
-                    self._file.write(self._encoder.encode(block))
+                    self._hand_over(bytes(view[start : start + _ENCODE_BLOCK]))  # lame: bytes
             finally:
                 view.release()
             del self._pending[:whole]
-            self._encoded = True
+
+    def _hand_over(self, block: bytes) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._encode_blocks, name="lame", daemon=True)
+            self._thread.start()
+        self._blocks.put(block)  # waits while lame is a block behind
+        self._encoded = True
+
+    def _encode_blocks(self) -> None:
+        """lame's thread: each block in turn until told to stop (None). After a failure it
+        only takes the blocks, so that the speaking thread never waits for it in vain."""
+        while (block := self._blocks.get()) is not None:
+            if self._failed is None and not self._abandoned:
+                try:
+                    self._file.write(self._encoder.encode(block))
+                except BaseException as exc:  # a full disk: raised by the speaking thread
+                    self._failed = exc
+
+    def _wait_for_lame(self) -> None:
+        if self._thread is not None:
+            self._blocks.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise_failure(self) -> None:
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            self._abandoned = True  # the file is broken: nothing more is encoded into it
+            raise failed
 
     def finish(self, chapters: Sequence[Chapter] = ()) -> None:
+        self._wait_for_lame()
+        self._raise_failure()
         if self._pending or not self._encoded:  # once at least: lame needs it
             self._file.write(self._encoder.encode(bytes(self._pending)))
             self._pending.clear()
@@ -121,6 +170,10 @@ class Mp3Writer:
             self._file.seek(self._start)
             self._file.write(tag)
             self._file.seek(end)
+
+    def close(self) -> None:
+        self._abandoned = True  # the blocks still waiting are not encoded
+        self._wait_for_lame()
 
 
 class WavWriter:
@@ -165,6 +218,9 @@ class WavWriter:
         self._file.write(struct.pack("<I", end - self._start - 8))  # the RIFF chunk's size
         self._file.seek(end)
 
+    def close(self) -> None:
+        pass  # written as it comes: nothing runs on
+
 
 def audio_writer(
     audio_format: str, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
@@ -192,8 +248,11 @@ def _encode(
 ) -> bytes:
     buffer = io.BytesIO()
     writer = audio_writer(audio_format, buffer, sample_rate, tags, [c.title for c in chapters])
-    writer.write(frames)
-    writer.finish(chapters)
+    try:
+        writer.write(frames)
+        writer.finish(chapters)
+    finally:
+        writer.close()
     return buffer.getvalue()
 
 
@@ -217,6 +276,9 @@ class AudioFiles:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # lame's threads first: none may write to a file once it is closed.
+        for writer in [*self._whole, *(writer for writer, _ in self._chapter)]:
+            writer.close()
         self._chapter.clear()
         self._chapter_files.close()
         self._files.close()
@@ -257,9 +319,13 @@ class AudioFiles:
 
     def _end_chapter(self) -> None:
         chapter, self._chapter = self._chapter, []
-        for writer, _ in chapter:
-            writer.finish()
-        self._chapter_files.close()
+        try:
+            for writer, _ in chapter:
+                writer.finish()
+        finally:
+            for writer, _ in chapter:
+                writer.close()  # those a failure left unfinished
+            self._chapter_files.close()
         for _, (first, *copies) in chapter:
             for copy in copies:
                 shutil.copyfile(first, copy)
