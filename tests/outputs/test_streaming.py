@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import threading
 import tracemalloc
 import wave
 from collections.abc import Iterator
@@ -96,6 +97,35 @@ def test_the_streamed_mp3_is_its_tag_then_lame_on_the_whole_pcm() -> None:
     assert chaps["chp0"].start_time == 0
     assert chaps["chp1"].start_time == round((RATE_HZ * 5 + LAME_DELAY) * 1000 / RATE_HZ)
     assert chaps["chp2"].end_time == round((RATE_HZ * 75 + LAME_DELAY) * 1000 / RATE_HZ)
+
+
+class FullDisk(io.BytesIO):
+    """A file that takes `room` bytes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+def lame_threads() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name == "lame")
+
+
+def test_a_full_disk_under_lame_is_told_by_the_speaking_thread_which_it_stops() -> None:
+    # lame writes on a thread of its own: the failure comes back where the PCM goes in, and
+    # closing the writer leaves no thread behind.
+    writer = Mp3Writer(FullDisk(20_000), RATE_HZ, TAGS)
+    with pytest.raises(OSError, match="No space left"):
+        for piece in pieces(PCM, SIZES):
+            writer.write(piece)
+        writer.finish()
+    writer.close()
+    assert lame_threads() == 0
 
 
 def test_an_mp3_of_nothing_is_still_a_file_lame_made() -> None:
@@ -217,6 +247,7 @@ def test_an_engine_that_fails_midway_leaves_no_file_open(tmp_path: Path) -> None
         files.sections([(tmp_path / f"{n}.mp3",) for n in range(len(titles))], "mp3")
         synthesise(script, RecordingEngine(drop="Faint"), load_lexicon(), RATE, files)
     assert open_files() == before  # neither the whole nor the chapter being spoken
+    assert lame_threads() == 0
 
 
 # --- memory -------------------------------------------------------------------------------------
