@@ -1,7 +1,7 @@
 """Whole-process cost: the `renderer` command as a user starts it, against bare scripts doing the
 same job with the same libraries, on one long article.
 
-Run: .venv/bin/python bench/startup.py [--rounds N] [--words N] [--keep DIR]
+Run: .venv/bin/python bench/startup.py [--rounds N] [--words N] [--keep DIR] [--only PARTS]
 Builds one Markdown article of about --words words (default 6,559, the size issue 17 measured)
 from the articles in content/ (our own words, repeated in turn until long enough), then times,
 each as a fresh process and the best of --rounds runs (default 3):
@@ -24,6 +24,8 @@ the cores other processes used meanwhile (a busy machine slows every figure: run
 heavy is running, and trust the best of several runs). Asserts nothing. Words are counted as
 whitespace-separated words of the text, headings included (the analysis counts fewer: it skips
 headings and punctuation). --keep DIR keeps the article, its text and the last outputs there.
+--only start,pdf,audio,wav measures only those (start: the first three lines), to follow one
+figure while working on it.
 """
 
 from __future__ import annotations
@@ -250,7 +252,12 @@ def speech_baseline(text: Path, wav: Path) -> tuple[str, Callable[[], object]]:
     )
 
 
-def measure(folder: Path, rounds: int, words: int) -> list[Figure]:
+PARTS = ("start", "pdf", "audio", "wav")  # --only: the start-up lines, the PDF, MP3 or WAV render
+
+
+def measure(
+    folder: Path, rounds: int, words: int, only: frozenset[str] = frozenset(PARTS)
+) -> list[Figure]:
     articles = [load_article(path) for path in find_inputs([REPO / "content"])]
     if not articles:
         raise SystemExit(f"startup: no articles in {REPO / 'content'} to build the text from")
@@ -278,39 +285,56 @@ def measure(folder: Path, rounds: int, words: int) -> list[Figure]:
         figure.baseline_seconds, figure.baseline_cpu, _ = best_of(rounds, run)
         print(f"  {name}: {figure.baseline_seconds:.2f} s (CPU {figure.baseline_cpu:.2f} s)")
 
-    add("python -c pass", [sys.executable, "-c", "pass"])
-    add("renderer --help", [*renderer_cli, "--help"]).target = 0.3
-    add("renderer score ARTICLE", [*renderer_cli, "score", str(source)])
+    if "start" in only:
+        add("python -c pass", [sys.executable, "-c", "pass"])
+        add("renderer --help", [*renderer_cli, "--help"]).target = 0.3
+        add("renderer score ARTICLE", [*renderer_cli, "score", str(source)])
 
     def render(out: Path, *flags: str) -> list[str]:
         return [*renderer_cli, "render", str(source), "-o", str(out), "--jobs", "1", *flags]
 
-    out = folder / "pdf"
-    pdf = add("renderer render --formats pdf --jobs 1", render(out, "--formats", "pdf"), out)
-    font = resolve_fonts().primary.regular.path
-    size = LargePrintOptions().font_size
-    bare = [sys.executable, "-c", BARE_PDF, *map(str, (font, size, text, folder / "bare.pdf"))]
-    against(
-        pdf,
-        f"bare reportlab script, {font.name} {size:g} pt",
-        lambda: run_command(bare, folder),
-        2.5,
-    )
+    if "pdf" in only:
+        out = folder / "pdf"
+        pdf = add("renderer render --formats pdf --jobs 1", render(out, "--formats", "pdf"), out)
+        font = resolve_fonts().primary.regular.path
+        size = LargePrintOptions().font_size
+        bare = [sys.executable, "-c", BARE_PDF, *map(str, (font, size, text, folder / "bare.pdf"))]
+        against(
+            pdf,
+            f"bare reportlab script, {font.name} {size:g} pt",
+            lambda: run_command(bare, folder),
+            2.5,
+        )
 
-    out = folder / "audio"
-    speech = add("renderer render --formats audio --jobs 1", render(out, "--formats", "audio"), out)
-    against(speech, *speech_baseline(text, folder / "bare.wav"), 1.5)
-    # The baseline writes a WAV; the same render without MP3 encoding shows what encoding costs.
-    out = folder / "wav"
-    flags = ("--formats", "audio", "--audio-format", "wav")
-    wav = add("  the same with --audio-format wav", render(out, *flags), out)
-    wav.baseline, wav.baseline_seconds, wav.baseline_cpu = (
-        speech.baseline,
-        speech.baseline_seconds,
-        speech.baseline_cpu,
-    )
-    wav.target = speech.target
+    if not only & {"audio", "wav"}:
+        return figures
+    baseline = speech_baseline(text, folder / "bare.wav")
+    if "audio" in only:
+        out = folder / "audio"
+        flags = ("--formats", "audio")
+        speech = add("renderer render --formats audio --jobs 1", render(out, *flags), out)
+        against(speech, *baseline, 1.5)
+    if "wav" in only:
+        # The baseline writes a WAV; the same render without MP3 encoding shows what encoding
+        # costs.
+        out = folder / "wav"
+        flags = ("--formats", "audio", "--audio-format", "wav")
+        name = "  the same with --audio-format wav" if "audio" in only else flags_name(flags)
+        wav = add(name, render(out, *flags), out)
+        if "audio" in only:
+            wav.baseline, wav.baseline_seconds, wav.baseline_cpu = (
+                speech.baseline,
+                speech.baseline_seconds,
+                speech.baseline_cpu,
+            )
+            wav.target = speech.target
+        else:
+            against(wav, *baseline, 1.5)
     return figures
+
+
+def flags_name(flags: tuple[str, ...]) -> str:
+    return f"renderer render {' '.join(flags)} --jobs 1"
 
 
 def table(figures: list[Figure]) -> str:
@@ -350,7 +374,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of each, the best kept")
     parser.add_argument("--words", type=int, default=WORDS, help="length of the article")
     parser.add_argument("--keep", type=Path, help="keep the article and outputs in this folder")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"which measurements, comma-separated, of {','.join(PARTS)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    only = frozenset(part.strip() for part in args.only.split(",") if part.strip())
+    if not only or only - set(PARTS):
+        parser.error(f"--only takes {', '.join(PARTS)}, not {args.only!r}")
     become_subreaper()  # a render's forkserver outlives it: reaped here between runs
     # Compiled once here, as pip does on install (see USER_ENVIRONMENT).
     compileall.compile_dir(Path(renderer.__file__).parent, quiet=1)
@@ -358,10 +390,10 @@ def main(argv: list[str]) -> int:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        figures = measure(args.keep.resolve(), args.rounds, args.words)
+        figures = measure(args.keep.resolve(), args.rounds, args.words, only)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
-            figures = measure(Path(folder), args.rounds, args.words)
+            figures = measure(Path(folder), args.rounds, args.words, only)
     print()
     print(table(figures))
     return 0
