@@ -250,6 +250,22 @@ def test_each_packaged_cue_file_has_the_shape_a_clinic_file_must_have(name: str)
     assert checked.risk.headings == tuple(packaged["risk"]["headings"])
 
 
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in Path(sections.__file__).parent.glob("cues*.toml"))
+)
+def test_each_packaged_cue_is_a_pattern_of_its_own_that_matches_no_empty_text(name: str) -> None:
+    # Not checked one by one when loaded (half of their compiling time): here, as a clinic's
+    # cues are checked, with the default table's terms a language's table may use.
+    default = read_toml(None, "cue file", ("renderer.analysis", "cues.toml"))
+    own = read_toml(None, "cue file", ("renderer.analysis", name))
+    tables = [default] if name == "cues.toml" else [default, own]
+    merged = sections._merge((table, Path(name)) for table in tables)
+    terms = merged.pop("terms")
+    for kind, lists in merged.items():
+        for key, patterns in lists.items():
+            sections._compile(patterns, terms, f"{kind}.{key}", whole=False)
+
+
 def test_cues_are_compiled_once_per_process_for_the_same_files(tmp_path: Path) -> None:
     assert load_cues() is CUES
     cue_file = tmp_path / "clinic.toml"
