@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from renderer.manifest import PdfOutput
-from renderer.outputs.pdf.text import body_text, pdf_pages, shown_as, unprintable_chars
+from renderer.outputs.pdf.text import body_text, page_text, shown_as, unprintable_chars
 from renderer.outputs.proof import Expected, Findings
 
 __all__ = ["TagProblem", "prove_pdf", "tagged_text", "unprintable_chars"]
@@ -24,14 +24,20 @@ class TagProblem(ValueError):
     """The file is not a tagged PDF that can be read through its structure."""
 
 
-def _marked_text(pdf: bytes | Path) -> dict[tuple[int, int], str]:
-    """The text of each page's marked-content sequences, by (page, MCID), in drawing order
-    (text outside any, artifacts included, is under MCID -1)."""
+Marked = dict[tuple[int, int], str]  # text by (page, MCID): see _read_back
+
+
+def _read_back(pdf: bytes | Path) -> tuple[list[str], Marked]:
+    """The PDF read by pdfium in one pass: each page's text layer as a reader's software reads
+    it (text.page_text), and the text of each page's marked-content sequences, by (page, MCID),
+    in drawing order (text outside any, artifacts included, is under MCID -1)."""
     document = pdfium.PdfDocument(pdf)
+    pages: list[str] = []
     found: dict[tuple[int, int], list[str]] = {}
     try:
         for index, page in enumerate(document):
             textpage = page.get_textpage()
+            pages.append(page_text(textpage))
             for obj in page.get_objects(max_depth=1):
                 if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
                     continue
@@ -41,14 +47,20 @@ def _marked_text(pdf: bytes | Path) -> dict[tuple[int, int], str]:
                 pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
                 text = bytes(buffer)[: max(0, size - 2)].decode("utf-16-le", "replace")
                 # pdfium reads a hyphen that ends a line as U+0002 (its guess that the hyphen
-                # only breaks a word, as text.pdf_pages says), and drops the space after it.
+                # only breaks a word, as text.page_text says), and drops the space after it.
                 text = text.replace("\x02", "-")
                 found.setdefault((index, mcid), []).append(text)
             textpage.close()
             page.close()
     finally:
         document.close()
-    return {key: "".join(parts) for key, parts in found.items()}
+    return pages, {key: "".join(parts) for key, parts in found.items()}
+
+
+def _marked_text(pdf: bytes | Path) -> Marked:
+    """The text of each page's marked-content sequences, by (page, MCID), in drawing order
+    (text outside any, artifacts included, is under MCID -1)."""
+    return _read_back(pdf)[1]
 
 
 def _elements(
@@ -79,21 +91,22 @@ def _elements(
         stack.extend(reversed(children))
 
 
-def tagged_text(pdf: bytes | Path) -> list[tuple[str, str]]:
+def tagged_text(pdf: bytes | Path, marked: Marked | None = None) -> list[tuple[str, str]]:
     """The text a screen reader reads: each structure element's tag and text, in the order of
-    the structure tree (raises TagProblem when the file has no tags to read)."""
+    the structure tree (raises TagProblem when the file has no tags to read). `marked` is the
+    file's marked-content text when it was read already (_read_back)."""
     source = pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
     with source:
         root = source.Root
-        marked = root.get("/MarkInfo", pikepdf.Dictionary()).get("/Marked")
-        if not bool(marked):
+        marked_info = root.get("/MarkInfo", pikepdf.Dictionary()).get("/Marked")
+        if not bool(marked_info):
             raise TagProblem("is not marked as a tagged PDF (no /MarkInfo /Marked true)")
         tree = root.get("/StructTreeRoot")
         if not isinstance(tree, pikepdf.Dictionary):
             raise TagProblem("has no structure tree (untagged: a screen reader finds no text)")
         pages = {page.obj.objgen: n for n, page in enumerate(source.pages)}
         elements = list(_elements(tree, pages))
-    texts = _marked_text(pdf)
+    texts = _marked_text(pdf) if marked is None else marked
     return [(tag, "".join(texts.get(key, "") for key in keys)) for tag, keys in elements]
 
 
@@ -106,7 +119,7 @@ def prove_pdf(path: Path, entry: PdfOutput, expected: Expected) -> Findings:
     in artifacts or outside the tags."""
     found = Findings()
     try:
-        pages = pdf_pages(path)
+        pages, marked = _read_back(path)  # the text layer and the tags' text: one pdfium pass
     except pdfium.PdfiumError as exc:
         found.add([f"cannot be opened as a PDF: {exc}"])
         return found
@@ -116,7 +129,7 @@ def prove_pdf(path: Path, entry: PdfOutput, expected: Expected) -> Findings:
     shown = shown_as(entry.unprintable)
     found.text_holds(expected, expected.text.printed, text, "pdf", shown)
     try:
-        elements = tagged_text(path)
+        elements = tagged_text(path, marked)
     except (TagProblem, pikepdf.PdfError) as exc:
         found.add([f"tags: {exc}"])
         return found

@@ -25,16 +25,22 @@ def pdf_pages(pdf: bytes | Path) -> list[str]:
         pages = []
         for page in document:
             textpage = page.get_textpage()
-            # pdfium reads a hyphen that ends a line as U+FFFE (a noncharacter: its guess that
-            # the hyphen only breaks a word) and drops the line break after it; reportlab
-            # breaks lines only at spaces and draws no hyphen of its own, so it is one the text
-            # has ("sodium- free" set as "sodium-" / "free").
-            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
+            pages.append(page_text(textpage))
             textpage.close()
             page.close()
         return pages
     finally:
         document.close()
+
+
+def page_text(textpage: pdfium.PdfTextPage) -> str:
+    """One page's text layer, in reading order, from pdfium's text page of it."""
+    # pdfium reads a hyphen that ends a line as U+FFFE (a noncharacter: its guess that the
+    # hyphen only breaks a word) and drops the line break after it; reportlab breaks lines only
+    # at spaces and draws no hyphen of its own, so it is one the text has ("sodium- free" set
+    # as "sodium-" / "free").
+    text: str = textpage.get_text_range()
+    return text.replace("\ufffe", "-")
 
 
 def body_text(pages: Sequence[str], footer: str, wording: Wording = ENGLISH) -> str:
