@@ -12,6 +12,7 @@ lower-casing lost, and left no heading in capitals.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -38,11 +39,13 @@ class HeadingCase:
     def forms(self) -> dict[str, Counter[str]]:
         # Learnt on the first heading in capitals: most articles have none.
         if self._forms is None:
-            self._forms = {}
-            for section in self.article.sections if self.article else ():
-                for block in section.blocks:
-                    for unit in block.values():
-                        _learn(unit, self._forms)
+            units = tuple(
+                unit
+                for section in (self.article.sections if self.article else ())
+                for block in section.blocks
+                for unit in block.values()
+            )
+            self._forms = _forms_of(units)
         return self._forms
 
     def word(self, word: str) -> str:
@@ -59,6 +62,16 @@ class HeadingCase:
             return heading
         shown = _WORD.sub(lambda m: self.word(m.group()), heading)
         return _capitalise_first(shown)
+
+
+@functools.lru_cache(maxsize=4)
+def _forms_of(units: tuple[str, ...]) -> dict[str, Counter[str]]:
+    """Each word's spellings inside the sentences of an article's text (read only). Learnt once
+    for the same text: the proof's expected text and the PDF both show the headings (10 ms)."""
+    forms: dict[str, Counter[str]] = {}
+    for unit in units:
+        _learn(unit, forms)
+    return forms
 
 
 def _learn(text: str, forms: dict[str, Counter[str]]) -> None:
