@@ -218,6 +218,22 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         # part split off a paragraph holds the words as laid out, no longer the text.
         self.source_text = " ".join("".join(_frag_text(f) for f in self.frags).split())
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # The story measures a paragraph (needed_height, keep_room) before a frame lays it out
+        # at the same width, and a frame that cannot take it measures it again on the next
+        # page: half of the line breaking of a long handout was done twice. The lines depend
+        # only on the text, its style and the width, so those of the last wrap are kept while
+        # they are still the paragraph's (split drops them when it sends it on whole).
+        last: tuple[float, Any, Any, tuple[float, float]] | None = self.__dict__.get("_last_wrap")
+        if last is not None:
+            width, style, lines, kept = last
+            if width == availWidth and style is self.style and self.__dict__.get("blPara") is lines:
+                self.width, self.height = kept
+                return kept
+        size: tuple[float, float] = tuple(super().wrap(availWidth, availHeight))  # as it was
+        self._last_wrap = (availWidth, self.style, self.__dict__.get("blPara"), size)
+        return size
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(availWidth, availHeight)
         for n, part in enumerate(parts):
