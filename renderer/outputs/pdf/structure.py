@@ -5,9 +5,9 @@ cannot write /StructParents or its own XMP)."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -28,7 +28,9 @@ def xmp_packet(title: str, language: str, author: str, subject: str, creator: st
     information dictionary's other entries (and no clock time, so builds repeat exactly)."""
 
     def text(value: str) -> str:
-        return escape(_NOT_XML.sub("", value))
+        # html.escape without quotes is xml.sax.saxutils.escape, which would import urllib's
+        # HTTP client (0.03 s) for three replacements.
+        return html.escape(_NOT_XML.sub("", value), quote=False)
 
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
