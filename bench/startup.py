@@ -187,6 +187,7 @@ class Figure:
     seconds: float  # wall time, the best run
     cpu: float  # CPU time of the command and every process it started, the best run
     machine: Machine
+    helpers_cpu: float = 0.0  # of `cpu`, the forkserver's and its workers'
     baseline: str = ""
     baseline_seconds: float = 0.0
     baseline_cpu: float = 0.0
@@ -199,15 +200,17 @@ class Figure:
 USER_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_command(command: list[str], cwd: Path) -> None:
+def run_command(command: list[str], cwd: Path) -> float:
     """One run of `command`; its leftover processes (the forkserver of a run that made audio)
-    are waited for, so that their CPU time counts and none runs into the next run."""
+    are waited for, so that their CPU time counts and none runs into the next run. Returns the
+    CPU seconds of those (the forkserver with the workers it started)."""
     done = subprocess.run(command, cwd=cwd, env=USER_ENVIRONMENT, capture_output=True, text=True)
-    reap_orphans()
+    leftovers = reap_orphans()
     if done.returncode != 0:
         raise SystemExit(
             f"startup: {shlex.join(command)} failed ({done.returncode}):\n{done.stderr}"
         )
+    return sum(usage.ru_utime + usage.ru_stime for usage in leftovers.values())
 
 
 def children_cpu() -> float:
@@ -217,18 +220,21 @@ def children_cpu() -> float:
 
 def best_of(
     rounds: int, run: Callable[[], object], before: Callable[[], object] | None = None
-) -> tuple[float, float, Machine]:
-    """The best wall time and the best CPU time of `rounds` runs (`before` each, untimed)."""
-    walls, cpus = [], []
+) -> tuple[float, float, float, Machine]:
+    """The best wall time and the best CPU time of `rounds` runs (`before` each, untimed), and
+    of that best CPU time what the processes the command left behind used (`run` returns it)."""
+    walls, cpus, helpers = [], [], []
     with watch_machine() as machine:
         for _ in range(rounds):
             if before:
                 before()
             cpu, start = children_cpu(), time.perf_counter()
-            run()
+            left = run()
             walls.append(time.perf_counter() - start)
             cpus.append(children_cpu() - cpu)
-    return min(walls), min(cpus), machine
+            helpers.append(left if isinstance(left, float) else 0.0)
+    best = min(range(rounds), key=cpus.__getitem__)
+    return min(walls), cpus[best], helpers[best], machine
 
 
 def fresh(folder: Path) -> Callable[[], None]:
@@ -273,16 +279,16 @@ def measure(
     figures: list[Figure] = []
 
     def add(name: str, command: list[str], out: Path | None = None) -> Figure:
-        seconds, cpu, machine = best_of(
+        seconds, cpu, helpers, machine = best_of(
             rounds, lambda: run_command(command, folder), fresh(out) if out else None
         )
-        figures.append(Figure(name, seconds, cpu, machine))
+        figures.append(Figure(name, seconds, cpu, machine, helpers))
         print(f"  {name}: {seconds:.2f} s (CPU {cpu:.2f} s)")
         return figures[-1]
 
     def against(figure: Figure, name: str, run: Callable[[], object], target: float) -> None:
         figure.baseline, figure.target = name, target
-        figure.baseline_seconds, figure.baseline_cpu, _ = best_of(rounds, run)
+        figure.baseline_seconds, figure.baseline_cpu, _, _ = best_of(rounds, run)
         print(f"  {name}: {figure.baseline_seconds:.2f} s (CPU {figure.baseline_cpu:.2f} s)")
 
     if "start" in only:
@@ -319,7 +325,11 @@ def measure(
         # costs.
         out = folder / "wav"
         flags = ("--formats", "audio", "--audio-format", "wav")
-        name = "  the same with --audio-format wav" if "audio" in only else flags_name(flags)
+        name = (
+            "  the same with --audio-format wav"
+            if "audio" in only
+            else "renderer render --audio-format wav"
+        )
         wav = add(name, render(out, *flags), out)
         if "audio" in only:
             wav.baseline, wav.baseline_seconds, wav.baseline_cpu = (
@@ -331,10 +341,6 @@ def measure(
         else:
             against(wav, *baseline, 1.5)
     return figures
-
-
-def flags_name(flags: tuple[str, ...]) -> str:
-    return f"renderer render {' '.join(flags)} --jobs 1"
 
 
 def table(figures: list[Figure]) -> str:
@@ -362,6 +368,13 @@ def table(figures: list[Figure]) -> str:
         if f.baseline and f.baseline not in named:
             named.add(f.baseline)
             lines.append(f"{f.name.strip()}: against the {f.baseline}")
+    for f in figures:
+        if f.helpers_cpu:
+            lines.append(
+                f"{f.name.strip()}: of its {f.cpu:.2f} s of CPU, {f.helpers_cpu:.2f} s in the "
+                f"forkserver and the worker it started, {f.cpu - f.helpers_cpu:.2f} s in the "
+                "run's own process"
+            )
     lines.append(
         "ratio: wall time over the baseline's (the targets' measure); (CPU): CPU time over the "
         "baseline's, steadier on a busy machine; CPU includes the forkserver and workers"
