@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import importlib.resources
 import os
 import re
@@ -10,7 +11,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -21,6 +21,12 @@ _SYSTEM = "/usr/share/fonts/truetype"
 # "0" turns off looking for fonts installed on the machine (Tiresias, DejaVu): the PDF then uses
 # only fonts that came with `pip install`, as on a fresh machine. CI runs every test that way.
 SYSTEM_FONTS_VARIABLE = "RENDERER_SYSTEM_FONTS"
+
+
+def _escape(text: str) -> str:
+    """&, < and > as reportlab's paragraph markup needs them (html.escape without quotes: the
+    same as xml.sax.saxutils.escape, whose import pulls in urllib, ssl and email)."""
+    return html.escape(text, quote=False)
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,7 @@ class FontSet:
         """Escaped Paragraph markup for `text`, switching font only where a fallback is needed."""
         primary = (self.primary.bold if bold else self.primary.regular).name
         return "".join(
-            escape(chunk) if name == primary else f'<font face="{name}">{escape(chunk)}</font>'
+            _escape(chunk) if name == primary else f'<font face="{name}">{_escape(chunk)}</font>'
             for name, chunk in self.runs(text, bold)
         )
 
