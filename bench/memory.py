@@ -42,76 +42,19 @@ from pathlib import Path
 
 from audio import RATE
 from load import TreeSampler
+from markdown_article import BARE_SPEECH, markdown_block, md
 from timing import Machine, become_subreaper, reap_orphans, renderer_command, watch_machine
 
 from renderer.loaders import find_inputs, load_article
-from renderer.model import Article, Block, BlockKind
+from renderer.model import Article
 from renderer.outputs.audio import read_audio
 
 REPO = Path(__file__).resolve().parents[1]
 LENGTHS = (1000, 9000, 36000)
 TIMEOUT = 3600  # seconds: a worker's limit (the default 600 could stop a four-hour booklet)
 
-# What `espeak-ng -v en -s RATE -w OUT -f TEXT` does, with the espeakng-loader wheel's library:
-# one synchronous espeak_Synth of the whole text, each chunk of samples written to the WAV as
-# the library hands it over, so that the baseline holds no more audio than the command line.
-BARE_SPEECH = """
-import ctypes, os, sys, wave
-
-import espeakng_loader
-
-voice, rate, text, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()  # else the library exits
-lib = ctypes.CDLL(espeakng_loader.get_library_path())
-sample_rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
-if sample_rate <= 0 or lib.espeak_SetVoiceByName(voice.encode()) != 0:
-    sys.exit("libespeak-ng did not start")
-lib.espeak_SetParameter(1, rate, 0)  # espeakRATE, absolute
-wav = wave.open(out, "wb")
-wav.setnchannels(1)
-wav.setsampwidth(2)
-wav.setframerate(sample_rate)
-CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
-)
-
-def write(samples, count, events):
-    if samples and count > 0:
-        wav.writeframesraw(ctypes.string_at(samples, 2 * count))
-    return 0
-
-callback = CALLBACK(write)
-lib.espeak_SetSynthCallback(callback)
-lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                             ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-with open(text, encoding="utf-8") as f:
-    data = f.read().encode("utf-8")
-# The command line's flags: UTF-8 text, [[phonemes]] allowed, a pause at the end.
-if lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0x1 | 0x100 | 0x1000, None, None) != 0:
-    sys.exit("libespeak-ng failed")
-wav.close()
-"""
-
 
 # --- The booklet ---------------------------------------------------------------------------------
-
-
-def _md(text: str) -> str:
-    # Markdown punctuation that would start markup in running text: a backslash keeps it literal.
-    return "".join(f"\\{c}" if c in "\\`*_[]<>#|~&" else c for c in " ".join(text.split()))
-
-
-def _markdown(block: Block) -> str:
-    if block.kind is BlockKind.LIST:
-        return "\n".join(
-            f"{'   ' * item.depth}{'1.' if block.ordered else '-'} {_md(item.text)}"
-            for item in block.items
-        )
-    if block.kind is BlockKind.TABLE:
-        header = block.header or tuple("" for _ in block.rows[0])
-        rows = [header, tuple("---" for _ in header), *block.rows]
-        return "\n".join("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows)
-    return ("> " if block.kind is BlockKind.QUOTE else "") + _md(block.text)
 
 
 @dataclass(frozen=True)
@@ -133,13 +76,13 @@ def booklet(articles: list[Article], words: int) -> Booklet:
         article = articles[parts % len(articles)]
         parts += 1
         heading = f"Part {parts}: {article.title}"
-        markdown.append(f"## {_md(heading)}")
+        markdown.append(f"## {md(heading)}")
         plain.append(heading)
         count += len(heading.split())
         for block in (b for section in article.sections for b in section.blocks):
             if count >= words:
                 break
-            markdown.append(_markdown(block))
+            markdown.append(markdown_block(block))
             plain.extend(block.units())
             count += sum(len(unit.split()) for unit in block.units())
     return Booklet("\n\n".join(markdown) + "\n", "\n".join(plain) + "\n", count, parts)

@@ -34,7 +34,6 @@ import argparse
 import compileall
 import json
 import os
-import re
 import resource
 import shlex
 import shutil
@@ -47,12 +46,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio import RATE, cli_speak
+from markdown_article import BARE_SPEECH, markdown_block, md
 from timing import Machine, become_subreaper, reap_orphans, renderer_command, watch_machine
 
 import renderer
 from renderer.config import LargePrintOptions
 from renderer.loaders import find_inputs, load_article
-from renderer.model import Article, Block, BlockKind
+from renderer.model import Article, Block
 from renderer.outputs.fonts import resolve_fonts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,70 +79,8 @@ with open(text, encoding="utf-8") as f:
 SimpleDocTemplate(out, pagesize=LETTER).build(story)
 """
 
-# What `espeak-ng -v en -s RATE -w OUT -f TEXT` does, with the espeakng-loader wheel's library
-# (where Debian's espeak-ng is not installed): one synchronous espeak_Synth of the whole text,
-# its samples written as a WAV. bench/intelligibility.py's EspeakLibrary does the same per
-# sentence, but importing that module would bring pocketsphinx and lxml into the timed process.
-BARE_SPEECH = """
-import ctypes, os, sys, wave
-
-import espeakng_loader
-
-voice, rate, text, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()  # else the library exits
-lib = ctypes.CDLL(espeakng_loader.get_library_path())
-sample_rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
-if sample_rate <= 0 or lib.espeak_SetVoiceByName(voice.encode()) != 0:
-    sys.exit("libespeak-ng did not start")
-lib.espeak_SetParameter(1, rate, 0)  # espeakRATE, absolute
-chunks = []
-CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
-)
-
-def collect(wav, count, events):
-    if wav and count > 0:
-        chunks.append(ctypes.string_at(wav, 2 * count))
-    return 0
-
-callback = CALLBACK(collect)
-lib.espeak_SetSynthCallback(callback)
-lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                             ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-with open(text, encoding="utf-8") as f:
-    data = f.read().encode("utf-8")
-# The command line's flags: UTF-8 text, [[phonemes]] allowed, a pause at the end.
-if lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0x1 | 0x100 | 0x1000, None, None) != 0:
-    sys.exit("libespeak-ng failed")
-with wave.open(out, "wb") as w:
-    w.setnchannels(1)
-    w.setsampwidth(2)
-    w.setframerate(sample_rate)
-    w.writeframes(b"".join(chunks))
-"""
 
 # --- The article ---------------------------------------------------------------------------------
-
-# Markdown punctuation that would start markup in running text; a backslash keeps it literal.
-_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&])")
-
-
-def _md(text: str) -> str:
-    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
-
-
-def _markdown_block(block: Block) -> str:
-    if block.kind is BlockKind.LIST:
-        return "\n".join(
-            f"{'   ' * item.depth}{'1.' if block.ordered else '-'} {_md(item.text)}"
-            for item in block.items
-        )
-    if block.kind is BlockKind.TABLE:
-        header = block.header or tuple("" for _ in block.rows[0])
-        rows = [header, tuple("---" for _ in header), *block.rows]
-        return "\n".join("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows)
-    prefix = "> " if block.kind is BlockKind.QUOTE else ""
-    return prefix + _md(block.text)
 
 
 @dataclass(frozen=True)
@@ -169,10 +107,10 @@ def long_article(articles: list[Article], words: int) -> LongArticle:
     for heading, blocks in sections():
         if count >= words:
             break
-        markdown.append(f"## {_md(heading)}")
+        markdown.append(f"## {md(heading)}")
         plain.append(heading)
         for block in blocks:
-            markdown.append(_markdown_block(block))
+            markdown.append(markdown_block(block))
             plain.extend(block.units())
         count += len(heading.split()) + sum(len(u.split()) for b in blocks for u in b.units())
     return LongArticle("\n\n".join(markdown) + "\n", "\n".join(plain) + "\n", count)
