@@ -15,6 +15,7 @@ from renderer.report.chart import section_chart
 from renderer.report.colours import LINK, PAGE, TEXT, VISITED
 from renderer.report.entries import ReportEntry, SectionEntry
 from renderer.report.plainwords import LIST_NAME
+from renderer.report.tables import verdict
 from renderer.version import VERSION
 
 DROPPED_PREVIEW = 100  # characters of a left-out region shown in the HTML
@@ -257,11 +258,9 @@ def _with_duration(name: str, output: Output) -> str:
 
 
 def verdict_text(s: SectionEntry) -> str:
-    if s.grade is None:
-        return "no text to grade"
-    if s.short:
-        return "too short to grade"
-    return '<span class="over">over target</span>' if s.over else "meets target"
+    """The CSV's verdict (tables.verdict), "over target" marked for the eye."""
+    said = verdict(s)
+    return f'<span class="over">{said}</span>' if said == "over target" else said
 
 
 def advice(s: SectionEntry) -> str:
