@@ -19,6 +19,7 @@ import functools
 import json
 import re
 import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -437,14 +438,56 @@ def _check_fields(options: Any) -> None:
 
 
 def _checked(cls: type[Any], option: dataclasses.Field[Any], value: Any) -> Any:
-    from pydantic import ValidationError
-
+    annotation = _field_types(cls)[option.name]
     try:
-        return _adapter(_field_types(cls)[option.name]).validate_python(value)
-    except ValidationError as error:
-        must, part = _cause(error.errors()[0])
-        shown = value if part is None else part
-        raise UsageError(f"{flag_of(option)} must be {must}, not {_shown(shown)}") from None
+        plain = _by_rule_alone(annotation, value)
+    except Refused as refused:
+        must, part = refused.must, refused.part
+    else:
+        if plain is not _NEEDS_PYDANTIC:
+            return plain
+        from pydantic import ValidationError
+
+        try:
+            return _adapter(annotation).validate_python(value)
+        except ValidationError as error:
+            must, part = _cause(error.errors()[0])
+    shown = value if part is None else part
+    raise UsageError(f"{flag_of(option)} must be {must}, not {_shown(shown)}") from None
+
+
+_NEEDS_PYDANTIC = object()
+_PLAIN_TYPES = (str, int, float, bool)
+
+
+def _by_rule_alone(annotation: Any, value: Any) -> Any:
+    """The value as the field's rule keeps it, when the value is already of the field's plain
+    type (as a flag's value is: argparse has made it a str, int or float). pydantic would hand
+    it unchanged to the same rule, and importing pydantic and building its checker is 0.08 s of
+    every run that sets a flag. Anything else (a value to convert, a path, a list from a file)
+    returns _NEEDS_PYDANTIC. A value the rule refuses raises Refused, with its words."""
+    import typing
+
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(inner) != 1:
+            return _NEEDS_PYDANTIC
+        annotation = inner[0]
+    if typing.get_origin(annotation) is not Annotated:
+        return _NEEDS_PYDANTIC
+    base, *extras = typing.get_args(annotation)
+    rules = [extra for extra in extras if isinstance(extra, Rule)]
+    if len(rules) != 1 or len(extras) != 1:
+        return _NEEDS_PYDANTIC
+    [rule] = rules
+    if rule.before is not None:
+        value = rule.before(value)
+    if base in _PLAIN_TYPES and type(value) is base:
+        return rule._apply(value)
+    listed = isinstance(value, (list, tuple)) and all(type(item) is str for item in value)
+    if base == tuple[str, ...] and not rule.strict and listed:  # pydantic's lax mode: a tuple
+        return rule._apply(tuple(value))
+    return _NEEDS_PYDANTIC
 
 
 def _shown(value: Any) -> str:
