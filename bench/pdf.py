@@ -25,15 +25,8 @@ from renderer.loaders import find_inputs
 from renderer.model import Article, protected_passages
 from renderer.outputs.fonts import resolve_fonts
 from renderer.outputs.pdf import build_pdf
-from renderer.outputs.proof import (
-    body_text,
-    complete_text_problems,
-    expected_text,
-    missing_passages,
-    pdf_pages,
-    shown_as,
-    unprintable_chars,
-)
+from renderer.outputs.pdf.text import body_text, pdf_pages, shown_as, unprintable_chars
+from renderer.outputs.proof import complete_text_problems, expected_text, missing_passages
 
 REPO = Path(__file__).resolve().parents[1]
 ROUNDS = 5

@@ -34,7 +34,8 @@ from renderer.analysis.sections import load_cues
 from renderer.config import Options
 from renderer.model import comparable_text, protected_passages
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER, resolve_fonts
-from renderer.outputs.proof import body_text, missing_passages, pdf_pages
+from renderer.outputs.pdf.text import body_text, pdf_pages
+from renderer.outputs.proof import missing_passages
 
 CUES = load_cues()
 OUT = Path("out")

@@ -21,13 +21,8 @@ from renderer.config import LargePrintOptions, Options
 from renderer.model import protected_passages
 from renderer.outputs.audio import build_script
 from renderer.outputs.pdf import build_pdf
-from renderer.outputs.proof import (
-    body_text,
-    complete_text_problems,
-    expected_text,
-    missing_passages,
-    pdf_pages,
-)
+from renderer.outputs.pdf.text import body_text, pdf_pages
+from renderer.outputs.proof import complete_text_problems, expected_text, missing_passages
 
 CUES = load_cues()
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, RecordingEngine
 from renderer.config import Options, SpeechOptions
 from renderer.labels import ENGLISH, WORDINGS, has_wording, wording_for
-from renderer.outputs.proof import pdf_pages
+from renderer.outputs.pdf.text import pdf_pages
 from renderer.pipeline import Toolkit, render_file
 from renderer.verify import verify_tree
 

@@ -22,14 +22,7 @@ from renderer.model import (
     comparable_text,
     protected_passages,
 )
-from renderer.outputs.pdf import heading_case
-
-# The PDF's text layer is read in outputs/pdf/text.py (its checker is outputs/pdf/check.py);
-# these names stay importable from here for the other outputs' tests and the benchmarks.
-from renderer.outputs.pdf.text import body_text as body_text
-from renderer.outputs.pdf.text import pdf_pages as pdf_pages
-from renderer.outputs.pdf.text import shown_as as shown_as
-from renderer.outputs.pdf.text import unprintable_chars as unprintable_chars
+from renderer.outputs.casing import heading_case
 
 
 def squeeze(text: str) -> str:

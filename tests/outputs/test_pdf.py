@@ -40,7 +40,8 @@ from renderer.model import (
 )
 from renderer.outputs import fonts
 from renderer.outputs.pdf import MIN_MARGIN, PdfResult, build_pdf
-from renderer.outputs.proof import body_text, missing_passages, pdf_pages
+from renderer.outputs.pdf.text import body_text, pdf_pages
+from renderer.outputs.proof import missing_passages
 from renderer.pipeline import Toolkit, render_file
 
 CUES = load_cues()

@@ -31,7 +31,8 @@ from renderer.model import THEMES, Article, comparable_text, protected_passages
 from renderer.outputs.pdf import HeadingCase, build_pdf, sentence_case
 from renderer.outputs.pdf.check import _marked_text, prove_pdf, tagged_text
 from renderer.outputs.pdf.tags import TaggingCanvas, TaggingError
-from renderer.outputs.proof import Expected, Findings, body_text, pdf_pages
+from renderer.outputs.pdf.text import body_text, pdf_pages
+from renderer.outputs.proof import Expected, Findings
 
 CUES = load_cues()
 VERAPDF = REPO.parent / "shared" / "tools" / "verapdf" / "check-pdfua"

@@ -22,7 +22,7 @@ from renderer.errors import VerificationError
 from renderer.labels import Wording, wording_for
 from renderer.model import Article, Block, BlockKind, Section, SectionKind, block_runs
 from renderer.outputs.audio import Clip, Script, Speech, SpokenSection, chapter_seconds, read_audio
-from renderer.outputs.pdf import HeadingCase, heading_case
+from renderer.outputs.casing import HeadingCase, heading_case
 from renderer.outputs.speech import SpeechError
 
 # A document holds at least this many words before a top-level section starts the next one: a

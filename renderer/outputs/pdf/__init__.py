@@ -8,7 +8,7 @@ their footer and builds the PDF.
 from __future__ import annotations
 
 from renderer.model import THEMES, Theme, contrast_ratio
-from renderer.outputs.pdf.casing import HeadingCase, heading_case, sentence_case
+from renderer.outputs.casing import HeadingCase, heading_case, sentence_case
 from renderer.outputs.pdf.document import PdfResult, build_pdf, short_title
 from renderer.outputs.pdf.layout import MIN_MARGIN, PAGE_SIZES, Layout
 

@@ -20,9 +20,9 @@ from reportlab.platypus.flowables import FrameBG
 from renderer.config import LargePrintOptions
 from renderer.labels import ENGLISH, Wording, wording_for
 from renderer.model import THEMES, Article, Theme
+from renderer.outputs.casing import HeadingCase
 from renderer.outputs.files import source_date
 from renderer.outputs.fonts import FontSet, resolve_fonts
-from renderer.outputs.pdf.casing import HeadingCase
 from renderer.outputs.pdf.flowables import OPEN_BOX, BoxMark
 from renderer.outputs.pdf.layout import MIN_MARGIN, Layout
 from renderer.outputs.pdf.story import Builder, clinic_contact

@@ -34,8 +34,8 @@ from renderer.model import (
     Theme,
     block_runs,
 )
+from renderer.outputs.casing import HeadingCase, sentence_case
 from renderer.outputs.fonts import FontSet
-from renderer.outputs.pdf.casing import HeadingCase, sentence_case
 from renderer.outputs.pdf.flowables import BoxMark, Heading
 from renderer.outputs.pdf.layout import Layout, Styles, needed_height
 from renderer.outputs.pdf.tags import (
