@@ -7,6 +7,7 @@ import contextlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from renderer.analysis.article import analyse
 from renderer.analysis.review import read_pin_file
@@ -36,31 +37,22 @@ from renderer.manifest import (
 from renderer.manifest import Chapter as ManifestChapter
 from renderer.manifest import up_to_date as up_to_date_manifest
 from renderer.model import THEMES, Article, article_from_json, article_to_json
-from renderer.outputs.audio import (
-    AudioFiles,
-    Script,
-    Speech,
-    Tags,
-    build_script,
-    prove_audio,
-    prove_readable_audio,
-    prove_transcript,
-    synthesise,
-)
-from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-from renderer.outputs.daisy import NCC, BookInfo, audio_file, build_book, claimed_ms, prove_book
-from renderer.outputs.epub import EpubInfo, EpubStyle, lay_out, prove_epub, write_epub
+from renderer.outputs.casing import sentence_case
 from renderer.outputs.files import FileMap, Staging, json_bytes, sha256_hex, slug_text, source_date
-from renderer.outputs.fonts import resolve_fonts
 from renderer.outputs.lexicon import Lexicon, load_lexicon
-from renderer.outputs.pdf import build_pdf, sentence_case
-from renderer.outputs.pdf.check import prove_pdf, unprintable_chars
 from renderer.outputs.proof import (
     Expected,
     Findings,
 )
 from renderer.outputs.speech import SpeechEngine, Voice, choose_voice, open_engine
 from renderer.version import VERSION
+
+if TYPE_CHECKING:
+    from renderer.outputs.audio import Script, Speech
+
+# Each output's own modules are imported by its stage below, when it is asked for: a PDF alone
+# does not load the speech, encoding and book writers, nor does speech alone load reportlab
+# (together 0.1 s of every process that renders).
 
 CREATOR = f"renderer {VERSION}"
 
@@ -191,6 +183,9 @@ def _described(staging: Staging, name: str) -> tuple[str, int, str]:
 def _pdf(
     article: Article, expected: Expected, options: Options, slug: str, staging: Staging
 ) -> Made:
+    from renderer.outputs.pdf import build_pdf
+    from renderer.outputs.pdf.check import prove_pdf, unprintable_chars
+
     pdf = build_pdf(article, options.print)
     name = file_name(slug, "pdf")
     staging.write(name, pdf.data)
@@ -242,6 +237,10 @@ def _speak(
     staging: Staging,
     scratch: contextlib.ExitStack,
 ) -> tuple[_Spoken, Made]:
+    from renderer.outputs.audio import AudioFiles, Tags, build_script, prove_transcript, synthesise
+    from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+    from renderer.outputs.daisy import audio_file
+
     assert kit.engine is not None and kit.lexicon is not None
     script: Script = build_script(article, split_sentences)
     transcript = script.transcript()
@@ -299,6 +298,8 @@ def _audio(
     staging: Staging,
 ) -> Made:
     """The spoken version and its sections (written by _speak), described and proved."""
+    from renderer.outputs.audio import prove_audio, prove_readable_audio
+
     assert kit.engine is not None and spoken.audio is not None
     speech_options, speech, name = options.speech, spoken.speech, spoken.audio
     rate = speech.sample_rate
@@ -354,6 +355,9 @@ def _daisy(
     kit: Toolkit,
     staging: Staging,
 ) -> Made:
+    from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+    from renderer.outputs.daisy import NCC, BookInfo, build_book, claimed_ms, prove_book
+
     assert kit.engine is not None
     clinic = options.print.clinic_name
     info = BookInfo(
@@ -401,6 +405,9 @@ def _epub(
 ) -> Made:
     """The EPUB 3 talking book: the article's text in the handout's type, colours and font,
     read aloud from the chapters' MP3s that _speak wrote (the DAISY book's, when it is made)."""
+    from renderer.outputs.epub import EpubInfo, EpubStyle, lay_out, prove_epub, write_epub
+    from renderer.outputs.fonts import resolve_fonts
+
     look = options.print
     text = lay_out(article, spoken.script, spoken.speech, spoken.chapter_mp3s)
     font = resolve_fonts(look.font).primary  # the PDF's: Atkinson Hyperlegible unless a clinic's

@@ -90,17 +90,17 @@ def test_an_article_edited_while_it_renders_is_rendered_again_next_time(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import renderer.pipeline
+    import renderer.outputs.pdf
 
     out = tmp_path / "out"
     base = ["render", str(inputs / "a.md"), "-o", str(out), "--formats", "pdf", "--jobs", "1"]
-    build = renderer.pipeline.build_pdf
+    build = renderer.outputs.pdf.build_pdf
 
     def build_while_someone_saves(*args: Any, **kwargs: Any) -> Any:
         article(inputs, "a.md", "Apricots")  # saved after the render read the file
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(renderer.pipeline, "build_pdf", build_while_someone_saves)
+    monkeypatch.setattr(renderer.outputs.pdf, "build_pdf", build_while_someone_saves)
     assert run_cli(base, capsys)[0] == 0
     monkeypatch.undo()
     # The manifest describes what was rendered (Apples), so the edit is not taken as done.

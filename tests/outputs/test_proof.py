@@ -33,16 +33,13 @@ from renderer.model import (
 from renderer.outputs.audio import Script, build_script
 from renderer.outputs.fonts import MISSING_GLYPH_MARKER
 from renderer.outputs.pdf import PdfResult, build_pdf
+from renderer.outputs.pdf.text import body_text, pdf_pages, shown_as, unprintable_chars
 from renderer.outputs.proof import (
     MAX_LOST,
     TextRun,
-    body_text,
     complete_text_problems,
     expected_text,
     missing_passages,
-    pdf_pages,
-    shown_as,
-    unprintable_chars,
 )
 from renderer.pipeline import Toolkit, render_file
 
@@ -431,7 +428,7 @@ def test_a_pdf_that_would_lose_a_general_sentence_is_not_written(
     def lossy(article: Article, options: LargePrintOptions) -> PdfResult:
         return build_pdf(without_lost(article), options)
 
-    monkeypatch.setattr("renderer.pipeline.build_pdf", lossy)
+    monkeypatch.setattr("renderer.outputs.pdf.build_pdf", lossy)
     options = Options(formats=("pdf",))
     with pytest.raises(VerificationError) as caught:
         render_file(path, options, tmp_path / "out", "tablets", Toolkit(CUES))
@@ -451,7 +448,7 @@ def test_a_transcript_that_would_lose_a_general_sentence_is_not_written(
     def lossy(article: Article, *args: object, **kwargs: object) -> Script:
         return build_script(without_lost(article), *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("renderer.pipeline.build_script", lossy)
+    monkeypatch.setattr("renderer.outputs.audio.build_script", lossy)
     engine = RecordingEngine()
     with pytest.raises(VerificationError) as caught:
         render_file(path, Options(), tmp_path / "out", "t", Toolkit.load(Options(), engine))
