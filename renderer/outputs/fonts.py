@@ -8,7 +8,7 @@ import importlib.resources
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +177,24 @@ def load_family(name: str, regular: Path, bold: Path | None) -> Family:
     return Family(name, face, _register(bold, name) if bold else face)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A known family this machine has, not loaded yet: parsing a TrueType file takes 10-20 ms,
+    and a fallback is loaded only when the body font lacks a character of the text."""
+
+    name: str
+    regular: Path
+    bold: Path | None
+
+    def load(self) -> Family:
+        return _loaded(self)
+
+
+@functools.cache
+def _loaded(found: Found) -> Family:
+    return load_family(found.name, found.regular, found.bold)
+
+
 def _without_soft_hyphens(text: str) -> str:
     # A soft hyphen is an invisible break hint; reportlab would draw it as a hyphen.
     return text.replace("\u00ad", "")
@@ -187,17 +205,23 @@ class FontSet:
     """The body family and, per character, the fallbacks; collects what had to be replaced."""
 
     primary: Family
-    fallbacks: tuple[Family, ...]
+    others: tuple[Found, ...]  # the fallbacks, in turn, each loaded when first needed
     missing: dict[str, int] = field(default_factory=dict)
     substituted: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def fallbacks(self) -> tuple[Family, ...]:
+        return tuple(found.load() for found in self.others)
+
+    def _in_turn(self) -> Iterator[Family]:
+        yield self.primary
+        for found in self.others:
+            yield found.load()
+
     def face_for(self, char: str, bold: bool = False) -> Face | None:
         """The face that draws `char`: the body face, else the first fallback that has it."""
-        faces = [self.primary, *self.fallbacks]
-        return next(
-            (face for face in (f.bold if bold else f.regular for f in faces) if face.draws(char)),
-            None,
-        )
+        faces = (family.bold if bold else family.regular for family in self._in_turn())
+        return next((face for face in faces if face.draws(char)), None)
 
     def runs(self, text: str, bold: bool = False) -> list[tuple[str, str]]:
         """`text` cut into (face name, text) runs: characters the font lacks go to the first
@@ -261,25 +285,26 @@ def system_fonts_enabled() -> bool:
     return value != "0"
 
 
-def _installed_families() -> tuple[Family, ...]:
+def _installed_families() -> tuple[Found, ...]:
     """The known families found on this machine, without system fonts when they are off."""
     return _families(system_fonts_enabled())
 
 
 @functools.cache
-def _families(system: bool) -> tuple[Family, ...]:
-    """Registered once per process for each setting."""
+def _families(system: bool) -> tuple[Found, ...]:
+    """Looked for once per process for each setting."""
     found = []
     for known in KNOWN_FAMILIES:
         paths = None if known.system and not system else known.paths()
         if paths is not None:
-            found.append(load_family(known.name, *paths))
+            found.append(Found(known.name, *paths))
     return tuple(found)
 
 
 def register_installed_fonts() -> None:
     """Register the known families now: a process that forks workers does it once for all."""
-    _installed_families()
+    for found in _installed_families():
+        found.load()
 
 
 def resolve_fonts(custom: Path | None = None) -> FontSet:
@@ -294,4 +319,4 @@ def resolve_fonts(custom: Path | None = None) -> FontSet:
         return FontSet(load_family(custom.stem, custom, _bold_sibling(custom)), families)
     if not families:  # pragma: no cover - reportlab always ships Vera
         raise UsageError("no TrueType font found; run `make setup` again")
-    return FontSet(families[0], families[1:])
+    return FontSet(families[0].load(), families[1:])
