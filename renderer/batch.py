@@ -221,11 +221,42 @@ def _remove_partial_files(out_dir: Path, slugs: Iterable[str]) -> None:
 Task = tuple[Path, Path, str]  # input, output folder, slug
 
 
-def _start_method() -> str:
-    # A worker must not inherit a started speech engine (see open_engine): forkserver (or
-    # spawn) starts workers from a clean process, each with its own engine.
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods else "spawn"
+_server_started = False  # by this process: it then lives on, preloaded, for every later batch
+
+
+def _start_method(articles: int) -> str:
+    """How workers start. A worker must not inherit a started speech engine (see open_engine):
+    forkserver or spawn starts it from a clean process, each with its own engine.
+
+    The forkserver loads what every worker needs once (_forkserver.py: the parsers, the fonts,
+    the language detector ...: about 1 s) and each worker is forked from it ready; that pays
+    back from the second article on, or in a process that renders again and again (the desk,
+    which starts it at once: start_worker_server). For one article in a process without one,
+    it would be a second load before the only worker starts, of more than the article needs
+    (the detector alone is 0.6 s, and an article that declares its language never uses it):
+    that worker is spawned, and loads only what its article needs."""
+    global _server_started
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    if articles > 1 or _server_started:
+        _server_started = True
+        return "forkserver"
+    return "spawn"
+
+
+def start_worker_server() -> None:
+    """Start the forkserver now, with everything preloaded, for a process that will render
+    again and again: its first article then waits less, and every later one is forked ready."""
+    from multiprocessing import forkserver
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_forkserver_preload(_PRELOAD)
+        forkserver.ensure_running()
+        global _server_started
+        _server_started = True
+
+
+_PRELOAD = ["renderer._forkserver"]  # imports once, and starts no speech engine
 
 
 class _MarkedEngine:
@@ -502,11 +533,11 @@ class _Scheduler:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.fresh = fresh
-        self.context = multiprocessing.get_context(_start_method())
-        if self.context.get_start_method() == "forkserver":
-            self.context.set_forkserver_preload(["renderer._forkserver"])  # imports once, no engine
 
     def run(self, tasks: Sequence[tuple[Path, str]]) -> Generator[Outcome, None, None]:
+        self.context = multiprocessing.get_context(_start_method(len(tasks)))
+        if self.context.get_start_method() == "forkserver":
+            self.context.set_forkserver_preload(_PRELOAD)
         waiting = deque(tasks)
         idle: list[_Worker] = []
         busy: list[_Worker] = []

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import socket
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,8 @@ class Recording(Tone):
 
     def __init__(self) -> None:
         super().__init__()
-        note("start")
+        # Whether this process was forked from the batch's preloaded forkserver (batch.py).
+        note("start", preloaded="renderer._forkserver" in sys.modules)
 
     def configure(self, voice: str, rate: int) -> None:
         note("configure", voice=voice, rate=rate)

@@ -27,6 +27,12 @@ class RenderPool:
         self.workers = max(1, workers)
         self.timeout = timeout
         self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="desk-render")
+        # The desk renders one article at a time, again and again: its workers are forked from
+        # one server that has loaded everything once, started now rather than at the first
+        # render (which would otherwise spawn a bare worker for its one article).
+        from renderer.batch import start_worker_server
+
+        start_worker_server()
         # Loading a toolkit may start this process's speech engine, which is not safe to start
         # or ask for its voices from two threads at once.
         self._kit_lock = threading.Lock()

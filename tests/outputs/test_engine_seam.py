@@ -245,6 +245,24 @@ def test_an_article_spoken_by_the_tone_passes_every_check_and_verify(
 # -- the tests' engines, inside the workers ----------------------------------------------------
 
 
+def test_one_spoken_article_is_spoken_by_a_worker_that_loads_only_what_it_needs(
+    tmp_path: Path,
+) -> None:
+    # A forkserver would load every parser, the fonts and the language detector (about 1 s)
+    # before the only worker starts: for one article the worker is started bare instead.
+    folder = tmp_path / "in"
+    leaflet(folder, "one.md")
+    log = tmp_path / "engine.log"
+    args = ["render", str(folder / "one.md"), "-o", str(tmp_path / "out"), "--formats", "audio"]
+    result = renderer([*args, "--engine", "engines:Recording"], with_test_engines(log))
+    assert result.returncode == 0, result.stderr
+    started = calls(log, "start")
+    speakers = {c["pid"] for c in calls(log, "synthesise")}
+    assert len(started) == 2 and speakers == {started[1]["pid"]} != {started[0]["pid"]}
+    assert [c["preloaded"] for c in started] == [False, False]
+
+
+
 def test_an_engine_of_ones_own_is_opened_in_each_worker_and_given_the_normalised_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -265,6 +283,8 @@ def test_an_engine_of_ones_own_is_opened_in_each_worker_and_given_the_normalised
     # each article spoken by a fresh process, even with --jobs 1 (see batch.py).
     assert len(started) == len(set(started)) == 3 and len(speakers) == 2
     assert started[0] not in speakers
+    # Two articles: the workers are forked from a server that loaded what they need once.
+    assert [c["preloaded"] for c in calls(log, "start")] == [False, True, True]
     by_worker = {pid: " ".join(c["text"] for c in spoken if c["pid"] == pid) for pid in speakers}
     (emergency,) = [text for text in by_worker.values() if "emergency" in text.lower()]
     assert "nine one one" in emergency and "911" not in emergency  # the engine's words ...
