@@ -171,8 +171,8 @@ _TEXTSTAT_NAMES_USED = {
         "count_polysyllable_words",
         "count_difficult_words",
     ),
-    selections: ("list_difficult_words",),
-    utils: ("get_lang_cfg", "get_lang_root", "get_pyphen"),
+    selections: ("list_difficult_words", "list_words"),
+    utils: ("get_lang_cfg", "get_lang_easy_words", "get_lang_root", "get_pyphen"),
 }
 
 

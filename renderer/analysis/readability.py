@@ -7,7 +7,7 @@ import functools
 import itertools
 import statistics
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import pyphen
@@ -89,8 +89,121 @@ _GRADE_FORMULAS = (
 )
 
 
-def _count_words(text: str) -> int:
-    return int(counts.count_words(text))
+# ---------------------------------------------------------------------------------------------
+# Counts: what the formulas read of a text, each distinct word's syllables counted once
+# ---------------------------------------------------------------------------------------------
+# textstat cleans a text again for each count (syllables, polysyllables, difficult words at
+# three thresholds) and counts every word's syllables afresh, behind caches of 128 entries
+# that one section's words overflow: a 6,500-word article took 8,700 calls of its syllable
+# counter. Here textstat's counter counts each distinct word once, and the totals are made from
+# those counts by textstat's own definitions (tests hold them to textstat's functions).
+_CACHED_WORDS = 1 << 16  # per cache: a large vocabulary, about 10 MB at most
+
+
+@functools.lru_cache(maxsize=_CACHED_WORDS)
+def _syllables(word: str, lang: str) -> int:
+    """textstat's syllables of `word`, which it cleans of punctuation and lowers first."""
+    return int(counts.count_syllables(word, lang))
+
+
+@functools.lru_cache(maxsize=_CACHED_WORDS)
+def _syllables_in_text(word: str, lang: str) -> int | None:
+    """What textstat's syllable count of a text adds for `word`, a word of the text as it
+    cleaned and lowered it: the count of `word` alone, unless cleaning it a second time would
+    change it (None). Lowering can make what cleaning drops: "İ" lowers to "i" and a dot above."""
+    if selections.list_words(word, lowercase=True) != [word]:
+        return None
+    return _syllables(word, lang)
+
+
+@functools.lru_cache(maxsize=_CACHED_WORDS)
+def _word_facts(word: str, lang: str) -> tuple[int, int, bool]:
+    """For a word of textstat's word list (cleaned, not lowered): its syllables as
+    count_polysyllable_words counts them; as is_difficult_word counts them, in lower case
+    ("DON'T" and "don't" clean to different words); and whether it is on the language's list
+    of easy words, which is_difficult_word checks first."""
+    lowered = word.lower()
+    easy = lowered in utils.get_lang_easy_words(lang)
+    return _syllables(word, lang), _syllables(lowered, lang), easy
+
+
+def _words_and_syllables(text: str, lang: str) -> tuple[list[str], int]:
+    """textstat's words of `text` (count_words counts them) and its count_syllables."""
+    words: list[str] = selections.list_words(text)
+    in_text = [_syllables_in_text(w, lang) for w in selections.list_words(text, lowercase=True)]
+    known = [n for n in in_text if n is not None]
+    if len(known) == len(in_text):
+        return words, sum(known)
+    return words, int(counts.count_syllables(text, lang))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Counts:
+    """What the formulas read of a text, each as textstat counts it.
+
+    Every count of a text is the sum of its lines' counts: textstat's cleaning looks no further
+    than the next character, and a line break is white space. So the counts of units joined by
+    line breaks, as score_units joins them, are the units' counts added up.
+    """
+
+    words: int  # count_words
+    syllables: int  # count_syllables
+    polysyllables: int  # count_polysyllable_words: three syllables or more
+    fog_difficult: int  # count_difficult_words at the language's syllable threshold
+    dale_chall_difficult: int  # count_difficult_words at threshold 0: not on the easy list
+    letters: int  # count_letters
+    characters: int  # count_chars without white space
+    tokens: int  # count_words with the punctuation-only ones
+    difficult: tuple[str, ...]  # list_difficult_words at two syllables, in order
+    # For the Wiener Sachtextformel (German only, else zeros): the tokens with a letter, and of
+    # those the ones of three syllables or more, of one syllable, of more than six letters.
+    wiener: tuple[int, int, int, int]
+
+
+def _count_text(text: str, lang: str) -> _Counts:
+    words, syllables = _words_and_syllables(text, lang)
+    facts = [_word_facts(word, lang) for word in words]
+    fog_threshold = int(utils.get_lang_cfg(lang, "syllable_threshold"))
+    return _Counts(
+        words=len(words),
+        syllables=syllables,
+        polysyllables=sum(1 for n, _, _ in facts if n >= 3),
+        fog_difficult=sum(1 for _, n, easy in facts if not easy and n >= fog_threshold),
+        dale_chall_difficult=sum(1 for _, _, easy in facts if not easy),
+        letters=int(counts.count_letters(text)),
+        characters=int(counts.count_chars(text, ignore_spaces=True)),
+        tokens=int(counts.count_words(text, rm_punctuation=False)),
+        difficult=tuple(
+            word
+            for word, (_, n, easy) in zip(words, facts, strict=True)
+            if not easy and n >= _DIFFICULT_WORD_SYLLABLES
+        ),
+        wiener=_wiener_counts(text, lang) if _primary(lang) == "de" else (0, 0, 0, 0),
+    )
+
+
+def _add_counts(parts: Sequence[_Counts]) -> _Counts:
+    return _Counts(
+        words=sum(p.words for p in parts),
+        syllables=sum(p.syllables for p in parts),
+        polysyllables=sum(p.polysyllables for p in parts),
+        fog_difficult=sum(p.fog_difficult for p in parts),
+        dale_chall_difficult=sum(p.dale_chall_difficult for p in parts),
+        letters=sum(p.letters for p in parts),
+        characters=sum(p.characters for p in parts),
+        tokens=sum(p.tokens for p in parts),
+        difficult=tuple(word for p in parts for word in p.difficult),
+        wiener=(
+            sum(p.wiener[0] for p in parts),
+            sum(p.wiener[1] for p in parts),
+            sum(p.wiener[2] for p in parts),
+            sum(p.wiener[3] for p in parts),
+        ),
+    )
+
+
+def _primary(lang: str) -> str:
+    return lang.split("_")[0].lower()
 
 
 def _flesch_kincaid(words: int, syllables: int, sentences: int) -> float:
@@ -138,37 +251,54 @@ def ease_to_grade(ease: float) -> float:
     return points[-1][1]
 
 
-def _own_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
-    """The language's own formulas on `text`, by name; empty for English."""
-    primary = lang.split("_")[0].lower()
+def _own_scores(
+    lang: str, sentences: int, words: int, syllables: int, wiener: tuple[int, int, int, int] | None
+) -> dict[str, float]:
+    """The language's own formulas, by name, on a text of `words` and `syllables` (and for
+    German, `wiener`'s counts; None leaves that formula out); empty for English."""
+    primary = _primary(lang)
     formulas = _EASE_FORMULAS.get(primary, ())
-    words = _count_words(text)
     if not formulas or not words or not sentences:
         return {}
-    asl, asw = words / sentences, int(counts.count_syllables(text, lang)) / words
+    asl, asw = words / sentences, syllables / words
     scores = {name: base - w_asl * asl - w_asw * asw for name, base, w_asl, w_asw in formulas}
-    if primary == "de":
-        scores["wiener_sachtextformel"] = _wiener_sachtextformel(text, lang, words, sentences)
+    if primary == "de" and wiener is not None:
+        scores["wiener_sachtextformel"] = _wiener_sachtextformel(wiener, words, sentences)
     return scores
 
 
-def _wiener_sachtextformel(text: str, lang: str, words: int, sentences: int) -> float:
-    """Bamberger and Vanecek's first Wiener Sachtextformel (1984): a German school grade."""
+def _wiener_counts(text: str, lang: str) -> tuple[int, int, int, int]:
     tokens = [w for w in text.split() if any(c.isalpha() for c in w)]
+    syllables = [_syllables(w, lang) for w in tokens]
+    return (
+        len(tokens),
+        sum(1 for n in syllables if n >= 3),
+        sum(1 for n in syllables if n == 1),
+        sum(1 for w in tokens if len(w.strip(".,;:!?()«»\"'")) > 6),
+    )
+
+
+def _wiener_sachtextformel(wiener: tuple[int, int, int, int], words: int, sentences: int) -> float:
+    """Bamberger and Vanecek's first Wiener Sachtextformel (1984): a German school grade."""
+    tokens, many_syllables, one_syllable, long_tokens = wiener
     if not tokens or not sentences:
         return 0.0
-    syllables = [int(counts.count_syllables(w, lang)) for w in tokens]
-    many = 100 * sum(1 for n in syllables if n >= 3) / len(tokens)
-    one = 100 * sum(1 for n in syllables if n == 1) / len(tokens)
-    long_words = 100 * sum(1 for w in tokens if len(w.strip(".,;:!?()«»\"'")) > 6) / len(tokens)
+    many = 100 * many_syllables / tokens
+    one = 100 * one_syllable / tokens
+    long_words = 100 * long_tokens / tokens
     return 0.1935 * many + 0.1672 * (words / sentences) + 0.1297 * long_words - 0.0327 * one - 0.875
 
 
 def _formula_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
     """textstat's seven formulas on `text` (with words) when it has `sentences` sentences,
     unrounded and keyed by the names of the Readability fields."""
-    words = _count_words(text)
-    syllables = int(counts.count_syllables(text, lang))
+    return _counted_scores(_count_text(text, lang), lang, sentences)
+
+
+def _counted_scores(counted: _Counts, lang: str, sentences: int) -> dict[str, float]:
+    """textstat's seven formulas on a text of these counts with `sentences` sentences."""
+    words = counted.words
+    syllables = counted.syllables
     sentence_length = words / sentences
     syllables_per_word = syllables / words
     lang_root = str(utils.get_lang_root(lang))
@@ -185,14 +315,13 @@ def _formula_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
             - cfg("fre_syll_per_word", lang_root) * syllables_per_word
         )
 
-    polysyllables = int(counts.count_polysyllable_words(text, lang))
+    polysyllables = counted.polysyllables
     smog_index = (1.043 * (30 * (polysyllables / sentences)) ** 0.5) + 3.1291
 
-    fog_threshold = int(cfg("syllable_threshold", lang))
-    fog_difficult = int(counts.count_difficult_words(text, lang, fog_threshold))
+    fog_difficult = counted.fog_difficult
     gunning_fog = 0.4 * (sentence_length + 100 * fog_difficult / words)
 
-    letters = int(counts.count_letters(text)) / words * 100
+    letters = counted.letters / words * 100
     sentences_per_100 = sentences / words * 100
     if letters == 0 or sentences_per_100 == 0:
         coleman_liau_index = 0.0
@@ -201,15 +330,13 @@ def _formula_scores(text: str, lang: str, sentences: int) -> dict[str, float]:
 
     # ARI divides by textstat's word count *with* punctuation-only tokens, because the
     # characters of those tokens are counted too.
-    characters = int(counts.count_chars(text, ignore_spaces=True))
-    chars_per_word = characters / int(counts.count_words(text, rm_punctuation=False))
+    chars_per_word = counted.characters / counted.tokens
     if chars_per_word == 0 or sentence_length == 0:
         automated_readability_index = 0.0
     else:
         automated_readability_index = (4.71 * chars_per_word) + (0.5 * sentence_length) - 21.43
 
-    dale_chall_difficult = int(counts.count_difficult_words(text, lang, syllable_threshold=0))
-    percent_difficult = 100 * dale_chall_difficult / words
+    percent_difficult = 100 * counted.dale_chall_difficult / words
     dale_chall = (0.1579 * percent_difficult) + (0.0496 * sentence_length)
     if percent_difficult > 5:
         dale_chall += 3.6365
@@ -234,20 +361,92 @@ def score_units(units: Sequence[str], language: str, target_grade: float) -> Rea
     A unit is a paragraph, a list item, a block quote or a table row: its end is always a
     sentence end, even without a full stop ("each list item is a sentence").
     """
-    lang = _textstat_language(language)
-    with _quiet_textstat():
-        worded_units = [unit.strip() for unit in units if _count_words(unit) > 0]
-        if not worded_units:
+    return _score(_Reader(_textstat_language(language)), units, target_grade)
+
+
+def score_blocks(blocks: Sequence[Block], language: str, target_grade: float) -> Readability | None:
+    """Readability of blocks: paragraphs and quotes, list items and table rows are units."""
+    return score_units(_units(blocks), language, target_grade)
+
+
+def score_article(article: Article, target_grade: float) -> Article:
+    """The article with each section's readability (headings left out) and the document's.
+
+    The document score covers every section except boilerplate, which readers skip.
+    """
+    # One reader for the sections and the document: the document's units are the sections'
+    # (less boilerplate's), so each is counted, split and graded once.
+    reader = _Reader(_textstat_language(article.language))
+    sections = tuple(
+        dataclasses.replace(
+            section, readability=_score(reader, _units(section.blocks), target_grade)
+        )
+        for section in article.sections
+    )
+    body = [
+        block
+        for section in article.sections
+        if section.kind is not SectionKind.BOILERPLATE
+        for block in section.blocks
+    ]
+    return dataclasses.replace(
+        article, sections=sections, readability=_score(reader, _units(body), target_grade)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class _Unit:
+    """A unit of text as scored: its counts, and its sentences (those with words) graded."""
+
+    counts: _Counts
+    sentences: tuple[HardSentence, ...]
+
+
+class _Reader:
+    """Reads units of text in one language, each once however often it is scored."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._units: dict[str, _Unit | None] = {}
+
+    def unit(self, text: str) -> _Unit | None:
+        """The stripped unit `text` as scored; None when it has no words."""
+        if text not in self._units:
+            self._units[text] = self._read(text)
+        return self._units[text]
+
+    def _read(self, text: str) -> _Unit | None:
+        counted = _count_text(text, self.lang)
+        if not counted.words:
             return None
         # Only pieces with a word are sentences: a stray "..." or "—" between stops is not one.
         # Every worded unit keeps at least one, since splitting never loses a word.
-        sentences = [s for unit in worded_units for s in split_sentences(unit) if _count_words(s)]
-        text = "\n".join(worded_units)
-        scores = _formula_scores(text, lang, len(sentences))
-        words = _count_words(text)
-        own = _own_scores(text, lang, len(sentences))
-        hardest = _hardest_sentences(sentences, lang)
-        difficult = _difficult_words(text, lang)
+        sentences = []
+        for sentence in split_sentences(text):
+            words, syllables = _words_and_syllables(sentence, self.lang)
+            if words:
+                grade = _grade(len(words), syllables, self.lang)
+                sentences.append(HardSentence(sentence, round(grade, 1)))
+        return _Unit(counted, tuple(sentences))
+
+
+def _score(reader: _Reader, units: Sequence[str], target_grade: float) -> Readability | None:
+    lang = reader.lang
+    with _quiet_textstat():
+        read = [unit for unit in (reader.unit(text.strip()) for text in units) if unit]
+    if not read:
+        return None
+    counted = _add_counts([unit.counts for unit in read])
+    sentences = [sentence for unit in read for sentence in unit.sentences]
+    scores = _counted_scores(counted, lang, len(sentences))
+    words = counted.words
+    own = _own_scores(lang, len(sentences), words, counted.syllables, counted.wiener)
+    # sorted() is stable, so sentences of equal grade stay in reading order.
+    hardest = tuple(sorted(sentences, key=lambda hard: -hard.grade)[:HARDEST_SENTENCES])
+    difficult = _difficult_words(counted.difficult)
 
     if own:
         # The language's own reading ease, on Flesch's scale, read as a grade by Flesch's table.
@@ -276,40 +475,10 @@ def score_units(units: Sequence[str], language: str, target_grade: float) -> Rea
     )
 
 
-def score_blocks(blocks: Sequence[Block], language: str, target_grade: float) -> Readability | None:
-    """Readability of blocks: paragraphs and quotes, list items and table rows are units."""
-    return score_units(
-        [unit for block in blocks for unit in _block_units(block)], language, target_grade
-    )
+def _units(blocks: Sequence[Block]) -> list[str]:
+    return [unit for block in blocks for unit in _block_units(block)]
 
 
-def score_article(article: Article, target_grade: float) -> Article:
-    """The article with each section's readability (headings left out) and the document's.
-
-    The document score covers every section except boilerplate, which readers skip.
-    """
-    sections = tuple(
-        dataclasses.replace(
-            section, readability=score_blocks(section.blocks, article.language, target_grade)
-        )
-        for section in article.sections
-    )
-    body = [
-        block
-        for section in article.sections
-        if section.kind is not SectionKind.BOILERPLATE
-        for block in section.blocks
-    ]
-    return dataclasses.replace(
-        article,
-        sections=sections,
-        readability=score_blocks(body, article.language, target_grade),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
 def _block_units(block: Block) -> list[str]:
     if block.kind is BlockKind.LIST:
         return [item.text for item in block.items]
@@ -320,25 +489,23 @@ def _block_units(block: Block) -> list[str]:
     return [block.text]
 
 
-def _hardest_sentences(sentences: Sequence[str], lang: str) -> tuple[HardSentence, ...]:
-    graded = [
-        HardSentence(sentence, round(_sentence_grade(sentence, lang), 1)) for sentence in sentences
-    ]
-    # sorted() is stable, so sentences of equal grade stay in reading order.
-    return tuple(sorted(graded, key=lambda hard: -hard.grade)[:HARDEST_SENTENCES])
-
-
 def _sentence_grade(sentence: str, lang: str) -> float:
-    own = _own_scores(sentence, lang, 1)
+    words, syllables = _words_and_syllables(sentence, lang)
+    return _grade(len(words), syllables, lang)
+
+
+def _grade(words: int, syllables: int, lang: str) -> float:
+    """A sentence's grade: its language's reading ease as a grade, else Flesch-Kincaid's."""
+    # The Wiener Sachtextformel (German's second) is left out: only the first formula counts.
+    own = _own_scores(lang, 1, words, syllables, None)
     if own:
         return ease_to_grade(next(iter(own.values())))
-    syllables = int(counts.count_syllables(sentence, lang))
-    return _flesch_kincaid(_count_words(sentence), syllables, 1)
+    return _flesch_kincaid(words, syllables, 1)
 
 
-def _difficult_words(text: str, lang: str) -> tuple[str, ...]:
+def _difficult_words(words: Iterable[str]) -> tuple[str, ...]:
     found: dict[str, str] = {}
-    for word in selections.list_difficult_words(text, _DIFFICULT_WORD_SYLLABLES, lang):
+    for word in words:
         found.setdefault(str(word).lower(), str(word))
         if len(found) == MAX_DIFFICULT_WORDS:
             break

@@ -118,6 +118,92 @@ def test_metrics_equal_textstat_when_sentence_counts_agree(
         assert getattr(public, metric) == round(theirs, 2), metric
 
 
+# Texts whose words test textstat's cleaning: contractions in both cases ("DON'T" cleans to
+# "DONT", "don't" keeps its apostrophe), quotes and hyphens, numbers, a final sigma, and an "İ",
+# which lowers to "i" and a dot that cleaning drops, so the word alone cleans differently.
+TRICKY = (
+    "DON'T stop. Don't STOP. It's the dogs' toys.' 'Tis the nurses' rota, isn't it?\n"
+    "Take 2.5 mg at 8 a.m. — co-operate, re-enter; x-ray: well-being… 911!\n"
+    "ΟΔΟΣ σοφός, İbuprofen İSTANBUL, naïve café, ﬁnance Straße: rock'n'roll ''t"
+)
+COUNTED_TEXTS = {
+    "en": [LONG_ENGLISH, LONG_ENGLISH_2, TRICKY],
+    "es": [LONG_SPANISH, TRICKY],
+    "de": [
+        "Nehmen Sie die Tablette unzerkaut mit ausreichend Flüssigkeit ein. Bei "
+        "Überempfindlichkeit gegen den Wirkstoff dürfen Sie das Arzneimittel nicht anwenden.",
+        TRICKY,
+    ],
+    "fr": [
+        "Prenez le comprimé avec un grand verre d'eau. N'utilisez pas ce médicament si vous "
+        "êtes allergique à la substance active ; l'hypertension doit être surveillée.",
+        TRICKY,
+    ],
+    "pt": [
+        "Tome o comprimido com um copo de água. Não utilize este medicamento se tiver alergia "
+        "à substância ativa; a hipertensão arterial deve ser vigiada pelo seu médico.",
+        TRICKY,
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [(language, text) for language, texts in COUNTED_TEXTS.items() for text in texts],
+)
+def test_counts_are_textstats_own(language: str, text: str) -> None:
+    # Each distinct word is counted once and the totals derived from those counts; they must
+    # be what textstat's own functions count on the whole text.
+    counts, selections, utils = _textstat.counts, _textstat.selections, _textstat.utils
+    lang = readability._textstat_language(language)
+    with readability._quiet_textstat():
+        counted = readability._count_text(text, lang)
+        fog_threshold = int(utils.get_lang_cfg(lang, "syllable_threshold"))
+        assert counted.words == counts.count_words(text)
+        assert counted.syllables == counts.count_syllables(text, lang)
+        assert counted.polysyllables == counts.count_polysyllable_words(text, lang)
+        assert counted.fog_difficult == counts.count_difficult_words(text, lang, fog_threshold)
+        assert counted.dale_chall_difficult == counts.count_difficult_words(text, lang, 0)
+        assert counted.letters == counts.count_letters(text)
+        assert counted.characters == counts.count_chars(text, ignore_spaces=True)
+        assert counted.tokens == counts.count_words(text, rm_punctuation=False)
+        assert list(counted.difficult) == selections.list_difficult_words(text, 2, lang)
+    assert counted.words > 10 and counted.polysyllables > 0 and counted.difficult
+
+
+def test_a_word_that_cleans_differently_alone_is_counted_as_in_its_text() -> None:
+    # textstat counts a text's syllables on its cleaned, lowered words. "İbuprofen" lowers to
+    # "i̇buprofen", with a dot above that the CMU table lacks (2 syllables by hyphenation);
+    # alone, that word would be cleaned again, of its dot, to "ibuprofen" (4 in the table).
+    counts, selections = _textstat.counts, _textstat.selections
+    (lowered,) = selections.list_words("İbuprofen", lowercase=True)
+    assert counts.count_syllables(lowered, "en_US") != counts.count_syllables("İbuprofen", "en_US")
+    assert readability._syllables_in_text(lowered, "en_US") is None
+    text = "İbuprofen may upset your stomach."
+    assert readability._count_text(text, "en_US").syllables == counts.count_syllables(text, "en_US")
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de", "fr", "pt"])
+def test_counts_of_lines_add_up_to_the_counts_of_their_text(language: str) -> None:
+    # What lets a document be scored from its sections' units, read once.
+    lang = readability._textstat_language(language)
+    lines = [line for text in COUNTED_TEXTS[language] for line in text.split("\n")]
+    lines += ["Ends with a quote'", "'tis", "sigma ΟΔΟΣ", "Σ"]
+    with readability._quiet_textstat():
+        whole = readability._count_text("\n".join(lines), lang)
+        parts = readability._add_counts([readability._count_text(line, lang) for line in lines])
+    assert parts == whole
+
+
+def test_a_document_scores_as_its_units_scored_afresh() -> None:
+    # score_article reads each unit once for the sections and the document; nothing of one
+    # section's reading may leak into another's score.
+    article = _article()
+    scored = score_article(article, DEFAULT_TARGET_GRADE)
+    for section, fresh in zip(scored.sections, article.sections, strict=True):
+        assert section.readability == score_blocks(fresh.blocks, "en", DEFAULT_TARGET_GRADE)
+
+
 def test_spanish_uses_spanish_reading_ease_coefficients() -> None:
     assert _score(LONG_SPANISH, language="es").flesch_reading_ease != pytest.approx(
         _score(LONG_SPANISH, language="en").flesch_reading_ease
