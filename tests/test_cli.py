@@ -28,7 +28,10 @@ def good(tmp_path: Path) -> Path:
     return path
 
 
-def test_score_prints_a_table_per_article(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_prints_a_table_per_article(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # as piped: 140 (pytest-xdist's workers set 80)
     code, out, err = run(["score", str(good)], capsys)
     assert code == 0 and err == ""
     assert "Side effects" in out and "risk" in out and 'heading cue "Side effects"' in out
