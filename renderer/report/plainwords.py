@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -66,24 +66,111 @@ def _forms(words: str) -> str:
     parts = words.lower().split()
     if len(parts) > 1:
         return r"\s+".join(re.escape(p) for p in parts)
-    word = parts[0]
+    variants = sorted(_variants(parts[0]), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(v) for v in variants) + ")"
+
+
+def _variants(word: str) -> set[str]:
+    """A word as written and with its common endings."""
     stems = {word}
     if word.endswith(("e", "y")) and len(word) > 3:
         stems.add(word[:-1])
     variants = {word} | {stem + ending for stem in stems for ending in _ENDINGS}
     if word.endswith("y"):
         variants |= {word[:-1] + "ies", word[:-1] + "ied"}
-    return "(?:" + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)) + ")"
+    return variants
+
+
+def _in_pattern_order(entries: tuple[PlainWord, ...]) -> list[PlainWord]:
+    """Longer phrases first, so that "in the event of" is found as itself and not as a shorter
+    entry inside it."""
+    return sorted(entries, key=lambda e: (-len(e.words.split()), -len(e.words), e.words))
 
 
 @functools.cache
 def _matcher(entries: tuple[PlainWord, ...]) -> tuple[re.Pattern[str], dict[str, PlainWord]]:
-    """One pattern for the whole list, each entry a named group; longer phrases first, so that
-    "in the event of" is found as itself and not as a shorter entry inside it."""
-    ordered = sorted(entries, key=lambda e: (-len(e.words.split()), -len(e.words), e.words))
-    names = {f"e{n}": entry for n, entry in enumerate(ordered)}
+    """One pattern for the whole list, each entry a named group, in _in_pattern_order."""
+    names = {f"e{n}": entry for n, entry in enumerate(_in_pattern_order(entries))}
     alternatives = "|".join(f"(?P<{name}>{_forms(e.words)})" for name, e in names.items())
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), names
+
+
+# What IGNORECASE matching makes of a letter that lower() does not make an ASCII letter of:
+# Turkish dotted and dotless I match "i", the long s matches "s" (and "İ".lower() is two
+# characters, which would move every position after it). A test holds this to `re` itself.
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_TOKEN = re.compile(r"[\w-]+")  # a run of what the pattern's lookarounds call word characters
+
+
+def _words_of(entry: PlainWord) -> list[str]:
+    return entry.words.lower().split()
+
+
+@functools.cache
+def _by_first_word(
+    entries: tuple[PlainWord, ...],
+) -> dict[str, list[tuple[PlainWord, tuple[str, ...]]]] | None:
+    """The entries (in the pattern's order) that can start with each word in lower case, with
+    the words that must follow; None when some entry is more than ASCII letters, which only
+    the pattern matches exactly."""
+    ordered = _in_pattern_order(entries)
+    if not all(part.isascii() and part.isalpha() for e in ordered for part in _words_of(e)):
+        return None
+    starts: dict[str, list[tuple[PlainWord, tuple[str, ...]]]] = {}
+    for entry in ordered:
+        parts = _words_of(entry)
+        if len(parts) > 1:
+            starts.setdefault(parts[0], []).append((entry, tuple(parts[1:])))
+        else:
+            for form in _variants(parts[0]):
+                starts.setdefault(form, []).append((entry, ()))
+    return starts
+
+
+def _find_by_words(
+    text: str, starts: dict[str, list[tuple[PlainWord, tuple[str, ...]]]]
+) -> Iterator[tuple[PlainWord, str]] | None:
+    """The entries found in `text` by their words, with the text each was found as; the same
+    as the pattern finds, in the same order, for entries of ASCII letters: a word the pattern
+    matches is a whole run of word characters (it is letters, with no word character or hyphen
+    either side), and the words of a phrase are runs with only white space between them.
+    None when folding the case moved a character, so that the pattern must be used."""
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text):
+        return None
+    runs = [match.span() for match in _TOKEN.finditer(text)]
+    return _matches(text, folded, runs, starts)
+
+
+def _matches(
+    text: str,
+    folded: str,
+    runs: list[tuple[int, int]],
+    starts: dict[str, list[tuple[PlainWord, tuple[str, ...]]]],
+) -> Iterator[tuple[PlainWord, str]]:
+    """_find_by_words' walk over the runs, the first entry (in the pattern's order) that fits
+    at each; after a find it goes on past the find's last run, as the pattern does."""
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        found = None
+        for entry, rest in starts.get(folded[start:end], ()):
+            last = i + len(rest)
+            if last >= len(runs):
+                continue
+            if all(
+                folded[runs[i + n + 1][0] : runs[i + n + 1][1]] == word
+                and text[runs[i + n][1] : runs[i + n + 1][0]].isspace()
+                for n, word in enumerate(rest)
+            ):
+                found = entry, last
+                break
+        if found is None:
+            i += 1
+            continue
+        entry, last = found
+        yield entry, text[start : runs[last][1]]
+        i = last + 1
 
 
 def find_plain_words(
@@ -96,14 +183,13 @@ def find_plain_words(
     if language.split("-")[0].lower() not in LANGUAGES:
         return ()
     entries = plain_words() if entries is None else entries
-    pattern, names = _matcher(entries)
+    starts = _by_first_word(entries)
     tallies: dict[PlainWord, _Tally] = {}
     for index, text, protected in sections:
-        for match in pattern.finditer(text):
-            name = match.lastgroup
-            assert name is not None
-            tally = tallies.setdefault(names[name], _Tally())
-            form = " ".join(match.group(0).lower().split())
+        found = None if starts is None else _find_by_words(text, starts)
+        for entry, matched in _find_by_pattern(text, entries) if found is None else found:
+            tally = tallies.setdefault(entry, _Tally())
+            form = " ".join(matched.lower().split())
             if form not in tally.forms:
                 tally.forms.append(form)
             tally.count += 1
@@ -116,6 +202,14 @@ def find_plain_words(
         for entry, t in tallies.items()
     ]
     return tuple(sorted(results, key=lambda w: (-w.count, order[w.entry])))
+
+
+def _find_by_pattern(text: str, entries: tuple[PlainWord, ...]) -> Iterator[tuple[PlainWord, str]]:
+    pattern, names = _matcher(entries)
+    for match in pattern.finditer(text):
+        name = match.lastgroup
+        assert name is not None
+        yield names[name], match.group(0)
 
 
 @dataclass
