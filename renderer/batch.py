@@ -26,7 +26,6 @@ from renderer.outputs import files
 from renderer.outputs.files import slug_text
 from renderer.outputs.speech import SpeechEngine, Voice, open_engine
 from renderer.pipeline import RenderResult, Toolkit, render_file, up_to_date
-from renderer.report.folder import write_folder_reports
 
 Outcome = tuple[Path, RenderResult | Exception]
 
@@ -132,6 +131,9 @@ def render_all(
     ordered = _in_order(paths, finished)
     if not ordered:
         return BatchReport(ordered)
+    # Imported here: every worker imports this module too, and writes no report.
+    from renderer.report.folder import write_folder_reports
+
     reports = write_folder_reports(out_dir, ordered, options.target_grade)
     return BatchReport(ordered, tuple(reports))
 
