@@ -65,8 +65,7 @@ class Cue:
         """Where the first match starts in the normalised text, and what it matched."""
         if self.pattern is None:
             return None
-        match = self.pattern.search(_normalise(text))
-        return (match.start(), match.group(0)) if match else None
+        return _first_match(self.pattern, text)
 
     def search(self, text: str) -> str | None:
         found = self.find(text)
@@ -195,6 +194,16 @@ def _language_table(primary: str) -> _Table | None:
 
 def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
+
+
+# The same cue searches the same text more than once: a section's sentences block by block and
+# then all together, a heading for its section and again for the article, a line of page
+# furniture twice, and sentences again for the review (check_these); and a leaflet repeats its
+# warnings. A third (three quarters for a repetitive article) of the searches are repeats.
+@functools.lru_cache(maxsize=2048)
+def _first_match(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
+    match = pattern.search(_normalise(text))
+    return (match.start(), match.group(0)) if match else None
 
 
 def clinic_cues(raw: bytes, path: Path) -> _Table:
