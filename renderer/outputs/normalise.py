@@ -674,6 +674,8 @@ class _Numbers:
     number: str = field(init=False)
     grouped: str = field(init=False)
     unit: str = field(init=False)
+    per: str = field(init=False)  # what may follow a unit after "/": "mg/kg/day"
+    fractions: str = field(init=False)
 
     def __post_init__(self) -> None:
         r = self.rules
@@ -689,6 +691,9 @@ class _Numbers:
         keys = sorted(r.units, key=len, reverse=True)
         units = "|".join(re.escape(k) + (r"(?!\w)" if k[-1].isalnum() else "") for k in keys)
         object.__setattr__(self, "unit", f"(?:{units})")
+        per_keys = sorted({*r.units, *r.per_words} - {"%", "°", "°C", "°F"}, key=len, reverse=True)
+        object.__setattr__(self, "per", "|".join(re.escape(k) for k in per_keys))
+        object.__setattr__(self, "fractions", "|".join(re.escape(f) for f in r.fractions))
 
     def words(self, written: str) -> str:
         """A written number in words: "4,000" (en) and "4.000" (es) are four thousand; "0,5"
@@ -731,11 +736,7 @@ _END = r"(?![\w]|[.,]\d)"
 def _numbers(text: str, rules: SpeechRules) -> str:
     n = _numbers_for(rules.language)
     num, unit = n.number, n.unit
-    per_keys = sorted(
-        {*rules.units, *rules.per_words} - {"%", "°", "°C", "°F"}, key=len, reverse=True
-    )
-    per = "|".join(re.escape(k) for k in per_keys)
-    per_chain = rf"(?:/(?:{per})(?!\w))*"
+    per_chain = rf"(?:/(?:{n.per})(?!\w))*"
 
     def say_per(chain: str) -> str:
         said = []
@@ -794,9 +795,8 @@ def _numbers(text: str, rules: SpeechRules) -> str:
     # Fractions: "1 1/2", "1/2", "½".
     vulgar = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4"}
     text = re.sub("[½⅓⅔¼¾]", lambda m: " " + vulgar[m.group()], text)
-    fractions = "|".join(re.escape(f) for f in rules.fractions)
     text = re.sub(
-        rf"{_EDGE}(?:(\d+)\s+)?({fractions})(?![\w/]|[.,]\d)",
+        rf"{_EDGE}(?:(\d+)\s+)?({n.fractions})(?![\w/]|[.,]\d)",
         lambda m: (
             (f"{n.words(m.group(1))} {rules.and_} " if m.group(1) else "")
             + rules.fractions[m.group(2)]
@@ -813,11 +813,19 @@ def _numbers(text: str, rules: SpeechRules) -> str:
     return re.sub(rf"{_EDGE}{num}{_END}", lambda m: n.plain(m.group()), text)
 
 
-def _acronyms(text: str, rules: SpeechRules) -> str:
+@functools.cache
+def _acronyms_for(language: str) -> re.Pattern[str] | None:
+    rules = rules_for(language)
     keys = sorted({*rules.spelled, *rules.said}, key=len, reverse=True)
     if not keys:
+        return None
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+
+
+def _acronyms(text: str, rules: SpeechRules) -> str:
+    pattern = _acronyms_for(rules.language)
+    if pattern is None:
         return text
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
 
     def say(match: re.Match[str]) -> str:
         word = match.group()
