@@ -262,7 +262,6 @@ def test_one_spoken_article_is_spoken_by_a_worker_that_loads_only_what_it_needs(
     assert [c["preloaded"] for c in started] == [False, False]
 
 
-
 def test_an_engine_of_ones_own_is_opened_in_each_worker_and_given_the_normalised_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
