@@ -238,8 +238,6 @@ def _speak(
     scratch: contextlib.ExitStack,
 ) -> tuple[_Spoken, Made]:
     from renderer.outputs.audio import AudioFiles, Tags, build_script, prove_transcript, synthesise
-    from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
-    from renderer.outputs.daisy import audio_file
 
     assert kit.engine is not None and kit.lexicon is not None
     script: Script = build_script(article, split_sentences)
@@ -259,15 +257,19 @@ def _speak(
         for number, title in enumerate(titles)
         if audio and options.speech.split
     )
-    book = tuple(
-        f"{DAISY_FOLDER}/{audio_file(number)}"
-        for number in range(len(titles))
-        if "daisy" in options.formats
-    )
-    chapter_mp3s = tuple(staging.path(mp3) for mp3 in book)
-    if not chapter_mp3s and "epub" in options.formats:
-        folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="renderer-")))
-        chapter_mp3s = tuple(folder / audio_file(number) for number in range(len(titles)))
+    book: tuple[str, ...] = ()
+    chapter_mp3s: tuple[Path, ...] = ()
+    if "daisy" in options.formats or "epub" in options.formats:  # the books' chapter MP3s
+        from renderer.outputs.daisy import FOLDER as DAISY_FOLDER
+        from renderer.outputs.daisy import audio_file
+
+        numbers = range(len(titles))
+        if "daisy" in options.formats:
+            book = tuple(f"{DAISY_FOLDER}/{audio_file(number)}" for number in numbers)
+            chapter_mp3s = tuple(staging.path(mp3) for mp3 in book)
+        else:
+            folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="renderer-")))
+            chapter_mp3s = tuple(folder / audio_file(number) for number in numbers)
     # Each file is written as the script is spoken, so an hour of speech costs no more memory
     # than a minute; a chapter's MP3 is encoded once for --split-audio and the books alike.
     with AudioFiles(kit.engine.sample_rate, tags, titles) as files:
