@@ -54,6 +54,17 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def worker_server() -> None:
+    """This process renders again and again, as the desk does: its spoken articles' workers are
+    forked from one preloaded server (batch.start_worker_server) rather than each spawned bare,
+    as a one-article command's is (that path is tested through the command, in a process of
+    its own)."""
+    from renderer.batch import start_worker_server
+
+    start_worker_server()
+
+
 LEAFLET = (
     "# {title}\n\n## About\n\nThis leaflet is about {title}. {extra}Drink water and rest.\n\n"
     "## Side effects\n\nYou may feel dizzy for an hour. Sit down until it passes.\n"

@@ -191,6 +191,7 @@ def test_content_and_seeds_end_to_end_then_verify(
     ],
     ids=["ctrl-c", "sigterm"],
 )
+@pytest.mark.slow  # two runs of five articles spoken by espeak-ng, one stopped part way
 def test_ctrl_c_or_sigterm_stops_cleanly_and_a_re_run_finishes(
     tmp_path: Path, stop: Callable[[subprocess.Popen[str]], object], code: int, said: str
 ) -> None:
