@@ -404,6 +404,40 @@ def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(
     assert code == 0, stderr
 
 
+@pytest.mark.slow  # two runs, one waiting out the time limit
+@pytest.mark.parametrize(("marker", "said"), [
+    ("Hanghere", f"the speech engine did not finish within {LIMIT} s"),
+    ("Crashhere", "the worker rendering it died (signal 9, SIGKILL)"),
+])  # fmt: skip
+def test_one_article_alone_that_hangs_or_crashes_is_stopped_and_named(
+    tmp_path: Path, marker: str, said: str
+) -> None:
+    # One spoken article is given a worker of its own, spawned bare (batch.py): the limit and
+    # a dying worker are handled as in a batch.
+    article = leaflet(tmp_path / "in", "alone.md", f"Say {marker} now. ")
+    out = tmp_path / "out"
+    args = ("render", article, "-o", out, "--formats", "audio", "--engine", FAULTY)
+    run = subprocess.Popen(
+        renderer(*args, "--timeout", str(LIMIT)),
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = run.communicate(timeout=120)
+        assert wait_for_session_end(run.pid)[0] == []  # the worker was killed, not left behind
+    finally:
+        kill_session(run.pid)
+    assert run.returncode == 1 and "failed 1 of 1" in stdout, stderr
+    (line,) = stderr.splitlines()
+    assert "alone.md" in line and said in line
+    assert not partial_files(out)
+    folder = out / "alone"
+    assert not folder.exists() or not any(folder.iterdir())  # nothing of the failed article
+
+
 def test_a_pdf_build_that_hangs_or_crashes_fails_its_article_and_workers_are_replaced(
     tmp_path: Path,
 ) -> None:
