@@ -1,8 +1,9 @@
 """Imported by the batch's forkserver before it forks any worker. What every article needs and
 takes time to load is done once here, and every fresh worker (one per article when audio is
-made) starts with it: the pipeline's modules, the parsers, the registered fonts, the syllable
-table, the hyphenation patterns, the language detector and the default cues, compiled. Nothing here starts the speech engine,
-which cannot survive a fork.
+made) starts with it: the pipeline's modules and every output's (the pipeline imports those
+only when a stage runs), the parsers, the registered fonts, the syllable table, the hyphenation
+patterns, the language detector and the default cues, compiled. Nothing here starts the speech
+engine, which cannot survive a fork.
 
 The command line's module too. A worker started from the `renderer` script runs the script
 again (multiprocessing's "__main__" preload, meant to prevent that, does not work in Python
@@ -11,14 +12,25 @@ from disk as it is by then, which mixed two versions of the code when cli.py was
 during a run."""
 
 import contextlib
+import signal
 
-import renderer.cli  # noqa: F401
-from renderer.analysis.readability import load_dictionaries
-from renderer.analysis.sections import load_cues
-from renderer.loaders import import_parsers
-from renderer.loaders.language import load_detector
-from renderer.outputs.fonts import register_installed_fonts
-from renderer.pipeline import render_file
+# Ctrl-C reaches the whole process group: the run's own process stops the workers and says so,
+# and the server must not die mid-preload with a traceback of its own. (multiprocessing ignores
+# SIGINT here too, but only once the preload is done; a worker ignores it itself.)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+import renderer.cli  # noqa: E402
+import renderer.outputs.audio  # noqa: E402
+import renderer.outputs.daisy  # noqa: E402
+import renderer.outputs.epub  # noqa: E402
+import renderer.outputs.pdf  # noqa: E402
+import renderer.outputs.pdf.check  # noqa: E402, F401
+from renderer.analysis.readability import load_dictionaries  # noqa: E402
+from renderer.analysis.sections import load_cues  # noqa: E402
+from renderer.loaders import import_parsers  # noqa: E402
+from renderer.loaders.language import load_detector  # noqa: E402
+from renderer.outputs.fonts import register_installed_fonts  # noqa: E402
+from renderer.pipeline import render_file  # noqa: E402
 
 __all__ = ["render_file"]
 

@@ -85,7 +85,7 @@ if "loads" in FAULTS:  # not a fault: a log of which process loads what
 
     class Watch:
         def find_spec(self, name, path=None, target=None):
-            if name in ("renderer.cli", "markdown_it", "bs4"):
+            if name in ("renderer.cli", "markdown_it", "bs4", "renderer.outputs.audio"):
                 note(name)
             return None
 
@@ -524,4 +524,5 @@ def test_fresh_workers_start_with_the_command_dictionaries_fonts_and_parsers_loa
     loaded_by_workers = sorted({what for pid, what in log if pid in workers})
     assert loaded_by_workers == []
     loaded = {what for _, what in log}
-    assert {"renderer.cli", "markdown_it", "bs4", "syllables", "pyphen", "font"} <= loaded
+    preloaded = {"renderer.cli", "markdown_it", "bs4", "syllables", "pyphen", "font"}
+    assert preloaded | {"renderer.outputs.audio"} <= loaded  # the stages' own modules too
