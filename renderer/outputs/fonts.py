@@ -7,6 +7,7 @@ import html
 import importlib.resources
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -138,7 +139,18 @@ class Family:
     bold: Face
 
 
+# reportlab's font table is global and a document keeps its subsets on the font object: two
+# threads (the desk renders PDFs in its own) must not each register a face, one replacing the
+# other mid-document. A fallback is registered when a character first needs it, at any time.
+_REGISTERING = threading.Lock()
+
+
 def _register(path: Path, label: str) -> Face:
+    with _REGISTERING:
+        return _register_once(path, label)
+
+
+def _register_once(path: Path, label: str) -> Face:
     name = "RL-" + _NAME.sub("-", f"{label}-{path.stem}")
     if name in pdfmetrics.getRegisteredFontNames():
         font = pdfmetrics.getFont(name)

@@ -1059,6 +1059,41 @@ def test_with_system_fonts_off_no_system_font_is_looked_for(
         assert not face.path.is_relative_to("/usr/share/fonts")
 
 
+def test_a_font_is_registered_once_when_two_renders_first_need_it_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The desk builds PDFs in several threads, and a fallback font is loaded when a character
+    # first needs it: two threads must not each register it, one replacing the other's font
+    # object (on which reportlab keeps a document's subsets) mid-document.
+    import threading
+
+    race = tmp_path / "RaceSans.ttf"
+    race.write_bytes(pip_font("Noto Sans").read_bytes())
+    made: list[str] = []
+    real = fonts.TTFont
+    meet = threading.Barrier(2)
+
+    def slow(name: str, path: str) -> TTFont:
+        made.append(name)
+        font = real(name, path)
+        threading.Event().wait(0.2)  # a large font's parse: long enough for the other thread
+        return font
+
+    monkeypatch.setattr(fonts, "TTFont", slow)
+    faces: list[str] = []
+
+    def first_use() -> None:
+        meet.wait()
+        faces.append(fonts.load_family("Race", race, None).regular.name)
+
+    threads = [threading.Thread(target=first_use) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and faces == [made[0], made[0]]
+
+
 def test_an_unclear_system_fonts_setting_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fonts.SYSTEM_FONTS_VARIABLE, "no")
     with pytest.raises(UsageError) as caught:
