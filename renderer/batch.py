@@ -223,7 +223,7 @@ def _remove_partial_files(out_dir: Path, slugs: Iterable[str]) -> None:
 Task = tuple[Path, Path, str]  # input, output folder, slug
 
 
-_server_started = False  # by this process: it then lives on, preloaded, for every later batch
+_use_server = False  # this process forks its workers from the preloaded forkserver, once started
 
 
 def _start_method(articles: int) -> str:
@@ -237,25 +237,28 @@ def _start_method(articles: int) -> str:
     it would be a second load before the only worker starts, of more than the article needs
     (the detector alone is 0.6 s, and an article that declares its language never uses it):
     that worker is spawned, and loads only what its article needs."""
-    global _server_started
+    global _use_server
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return "spawn"
-    if articles > 1 or _server_started:
-        _server_started = True
+    if articles > 1 or _use_server:
+        _use_server = True
         return "forkserver"
     return "spawn"
 
 
-def start_worker_server() -> None:
-    """Start the forkserver now, with everything preloaded, for a process that will render
-    again and again: its first article then waits less, and every later one is forked ready."""
-    from multiprocessing import forkserver
+def start_worker_server(now: bool = True) -> None:
+    """For a process that will render again and again: its workers are forked from one
+    preloaded forkserver, started now (its first article then waits less) or, with `now`
+    False, by the first batch that needs a worker, even of one article."""
+    global _use_server
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    _use_server = True
+    if now:
+        from multiprocessing import forkserver
 
-    if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.set_forkserver_preload(_PRELOAD)
         forkserver.ensure_running()
-        global _server_started
-        _server_started = True
 
 
 _PRELOAD = ["renderer._forkserver"]  # imports once, and starts no speech engine
@@ -317,7 +320,7 @@ def _exit_with_parent(lifeline: Connection[Any, Any]) -> None:
 
         # The kernel sends us SIGKILL the moment the lifeline closes, even while we are stuck in
         # C code that holds the GIL (a runaway regular expression). PR_SET_PDEATHSIG would not
-        # do: our parent is the forkserver, which lives on while any worker does.
+        # do: our parent may be the forkserver, which lives on while any worker does.
         fd = lifeline.fileno()
         fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
         fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGKILL)

@@ -62,7 +62,7 @@ def worker_server() -> None:
     its own)."""
     from renderer.batch import start_worker_server
 
-    start_worker_server()
+    start_worker_server(now=False)  # a test run that renders nothing in workers starts none
 
 
 LEAFLET = (
