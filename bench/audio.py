@@ -19,7 +19,6 @@ import wave
 from collections.abc import Callable
 from pathlib import Path
 
-import lameenc
 from timing import best
 
 from renderer.analysis.article import analyse
@@ -27,14 +26,13 @@ from renderer.analysis.sentences import split_sentences
 from renderer.config import DEFAULT_RATE, Options
 from renderer.loaders import find_inputs
 from renderer.outputs.audio import (
-    MP3_BITRATE,
-    MP3_QUALITY,
     Pcm,
     Script,
     Speech,
     Tags,
     build_script,
     encode_mp3,
+    lame_encoder,
     pause_seconds,
     synthesise,
 )
@@ -56,11 +54,8 @@ def cli_speak(text_file: Path, wav_file: Path) -> float:
 
 
 def bare_mp3(frames: bytes, sample_rate: int) -> bytes:
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BITRATE)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
+    """lame given the whole PCM in one call, set as the renderer sets it."""
+    encoder = lame_encoder(sample_rate)
     return bytes(encoder.encode(frames) + encoder.flush())
 
 

@@ -13,7 +13,6 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
-import lameenc
 import pytest
 from mutagen.mp3 import MP3
 
@@ -23,8 +22,6 @@ from renderer.config import Options, SpeechOptions
 from renderer.model import Article, Block, BlockKind, Section
 from renderer.outputs.audio import (
     LAME_DELAY,
-    MP3_BITRATE,
-    MP3_QUALITY,
     AudioFiles,
     Chapter,
     Mp3Writer,
@@ -34,6 +31,7 @@ from renderer.outputs.audio import (
     build_script,
     encode_mp3,
     encode_wav,
+    lame_encoder,
     read_audio,
     synthesise,
 )
@@ -64,12 +62,8 @@ def pieces(data: bytes, sizes: tuple[int, ...]) -> Iterator[bytes]:
 
 
 def bare_lame(frames: bytes, sample_rate: int) -> bytes:
-    """lameenc given the whole PCM in one call, as a script of its own would use it."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BITRATE)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
+    """lame given the whole PCM in one call, as a script of its own would use it."""
+    encoder = lame_encoder(sample_rate)
     return bytes(encoder.encode(frames) + encoder.flush())
 
 

@@ -25,6 +25,7 @@ from renderer.outputs.audio.encode import (
     chapter_seconds,
     encode_mp3,
     encode_wav,
+    lame_encoder,
 )
 from renderer.outputs.audio.read import AudioFacts, read_audio
 from renderer.outputs.audio.script import (
@@ -75,6 +76,7 @@ __all__ = [
     "chapter_seconds",
     "encode_mp3",
     "encode_wav",
+    "lame_encoder",
     "pause_seconds",
     "prove_audio",
     "prove_readable_audio",

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from renderer.outputs.audio.synthesis import Chapter, Speech
 from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError
@@ -80,6 +80,19 @@ class AudioWriter(Protocol):
         """Stop writing, unfinished (a failed synthesis): nothing more goes to the file."""
 
 
+def lame_encoder(sample_rate: int) -> Any:
+    """lame, set as every MP3 of ours is made: mono PCM at `sample_rate`, MP3_BITRATE CBR,
+    MP3_QUALITY (read when called: bench/mp3_quality.py tries others)."""
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_BITRATE)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(MP3_QUALITY)
+    return encoder
+
+
 class Mp3Writer:
     """CBR mono MP3 behind an ID3v2.3 tag: title, creator, language, and a CHAP per chapter
     listed in an ordered top-level CTOC.
@@ -96,15 +109,9 @@ class Mp3Writer:
     def __init__(
         self, file: BinaryIO, sample_rate: int, tags: Tags, titles: Sequence[str] = ()
     ) -> None:
-        import lameenc
-
         self._file, self._sample_rate, self._tags = file, sample_rate, tags
         self._titles = tuple(titles)
-        self._encoder = lameenc.Encoder()
-        self._encoder.set_bit_rate(MP3_BITRATE)
-        self._encoder.set_in_sample_rate(sample_rate)
-        self._encoder.set_channels(1)
-        self._encoder.set_quality(MP3_QUALITY)
+        self._encoder = lame_encoder(sample_rate)
         self._start = file.tell()
         self._tag = _id3(tags, [Chapter(t, 0, 0) for t in self._titles], sample_rate)
         file.write(self._tag)
