@@ -178,6 +178,25 @@ def kill_session(session: int) -> None:
         os.killpg(session, signal.SIGKILL)
 
 
+def run_to_the_end(command: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run `command` in a session of its own to its end; every process it started (forkserver,
+    workers, a killed hung one) must be gone after it. Its exit code, stdout and stderr."""
+    run = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = run.communicate(timeout=120)
+        assert wait_for_session_end(run.pid)[0] == [], "a process of the run was left behind"
+    finally:
+        kill_session(run.pid)
+    return run.returncode, stdout, stderr
+
+
 def final_files(out: Path) -> list[Path]:
     return [p for p in sorted(out.rglob("*")) if p.is_file() and not PARTIAL.fullmatch(p.name)]
 
@@ -363,25 +382,12 @@ def test_a_hung_crashed_or_failing_speech_engine_fails_its_article_alone(
     # The file's keys, not flags: the engine named there is the one the workers open.
     config.write_text(f'timeout = {LIMIT}\njobs = 2\nengine = "{FAULTY}"\n', encoding="utf-8")
     out = tmp_path / "out"
-    env = environment(tmp_path)
     started = time.monotonic()
-    run = subprocess.Popen(
-        renderer("render", folder, "-o", out, "--config", config),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = run.communicate(timeout=120)
-        took = time.monotonic() - started
-        # the hung worker was killed, not left behind
-        assert wait_for_session_end(run.pid)[0] == []
-    finally:
-        kill_session(run.pid)
+    command = renderer("render", folder, "-o", out, "--config", config)
+    code, stdout, stderr = run_to_the_end(command, environment(tmp_path))
+    took = time.monotonic() - started
     lines = stderr.splitlines()
-    assert run.returncode == 1, stderr
+    assert code == 1, stderr
     assert len(lines) == 3, stderr
     (hung,) = [line for line in lines if "a-hangs.md" in line]
     assert f"the speech engine did not finish within {LIMIT} s" in hung and "--timeout" in hung
@@ -417,20 +423,10 @@ def test_one_article_alone_that_hangs_or_crashes_is_stopped_and_named(
     article = leaflet(tmp_path / "in", "alone.md", f"Say {marker} now. ")
     out = tmp_path / "out"
     args = ("render", article, "-o", out, "--formats", "audio", "--engine", FAULTY)
-    run = subprocess.Popen(
-        renderer(*args, "--timeout", str(LIMIT)),
-        env=environment(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    code, stdout, stderr = run_to_the_end(
+        renderer(*args, "--timeout", LIMIT), environment(tmp_path)
     )
-    try:
-        stdout, stderr = run.communicate(timeout=120)
-        assert wait_for_session_end(run.pid)[0] == []  # the worker was killed, not left behind
-    finally:
-        kill_session(run.pid)
-    assert run.returncode == 1 and "failed 1 of 1" in stdout, stderr
+    assert code == 1 and "failed 1 of 1" in stdout, stderr
     (line,) = stderr.splitlines()
     assert "alone.md" in line and said in line
     assert not partial_files(out)
