@@ -22,7 +22,7 @@ from renderer.manifest import Manifest
 from renderer.model import protected_passages
 from renderer.outputs.audio import read_audio
 from renderer.outputs.proof import missing_passages
-from renderer.outputs.speech import SAMPLE_WIDTH, SpeechError, Voice, choose_voice, open_engine
+from renderer.outputs.speech import SAMPLE_WIDTH, Voice, choose_voice, open_engine
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the espeak-ng workarounds are Linux's"
@@ -132,23 +132,6 @@ def test_nothing_to_say_is_refused_not_crashed() -> None:
     # pyttsx3 #140: an empty text crashed espeak.
     with pytest.raises(ValueError):
         open_engine().synthesise("  ... ")
-
-
-def test_a_forked_child_is_told_not_left_hanging() -> None:
-    # pyttsx3 #131: a child forked after the engine started hung on its first utterance.
-    open_engine()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            open_engine()
-            os.write(write, b"no error")
-        except SpeechError as error:
-            os.write(write, str(error).encode())
-        os._exit(0)
-    os.close(write)
-    os.waitpid(pid, 0)
-    assert b"spawn" in os.read(read, 1000)
 
 
 # -- a machine without an engine --------------------------------------------------------------
