@@ -65,3 +65,20 @@ def test_every_module_has_a_layer_and_imports_none_above_it() -> None:
             if other is not None and other > own:
                 upward.append(f"{module} imports {name}")
     assert upward == []
+
+
+def test_the_forkserver_preloads_every_module_a_stage_imports_when_it_runs() -> None:
+    # The stages import their outputs' modules when they run (a PDF alone loads no speech
+    # code); a batch's workers must still find them loaded, or each pays for them again.
+    from renderer.pipeline import OUTPUT_MODULES
+
+    tree = ast.parse((REPO / "renderer" / "pipeline.py").read_text("utf-8"))
+    in_functions = {
+        node.module
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert in_functions, "the stages import nothing of their own any more: drop OUTPUT_MODULES"
+    assert in_functions <= set(OUTPUT_MODULES)
