@@ -23,7 +23,16 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from renderer.errors import ConfigError, UsageError
 from renderer.model import THEMES as THEME_COLOURS
@@ -416,9 +425,7 @@ def _adapter(annotation: Any) -> TypeAdapter[Any]:
 def _field_types(cls: Any) -> dict[str, Any]:
     """A dataclass's fields and their declared types, rules included."""
     if cls not in _FIELD_TYPES:
-        import typing
-
-        hints = typing.get_type_hints(cls, include_extras=True)
+        hints = get_type_hints(cls, include_extras=True)
         _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
     return _FIELD_TYPES[cls]
 
@@ -466,16 +473,14 @@ def _by_rule_alone(annotation: Any, value: Any) -> Any:
     it unchanged to the same rule, and importing pydantic and building its checker is 0.08 s of
     every run that sets a flag. Anything else (a value to convert, a path, a list from a file)
     returns _NEEDS_PYDANTIC. A value the rule refuses raises Refused, with its words."""
-    import typing
-
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (Union, types.UnionType):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
         if len(inner) != 1:
             return _NEEDS_PYDANTIC
         annotation = inner[0]
-    if typing.get_origin(annotation) is not Annotated:
+    if get_origin(annotation) is not Annotated:
         return _NEEDS_PYDANTIC
-    base, *extras = typing.get_args(annotation)
+    base, *extras = get_args(annotation)
     rules = [extra for extra in extras if isinstance(extra, Rule)]
     if len(rules) != 1 or len(extras) != 1:
         return _NEEDS_PYDANTIC
